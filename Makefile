@@ -14,6 +14,11 @@ KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C))
 TOOLS_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude -static
 TOOLS := $(patsubst tools/%.c,build/tools/%,$(wildcard tools/*.c))
 
+# Selftest programs: each selftests/*.c is one static binary, built with the
+# kselftest headers from the linux-source package (scripts/deps unpacks it).
+KSFT_DIR ?= /usr/src/linux-source-6.1/tools/testing/selftests
+SELFTESTS := $(patsubst selftests/%.c,build/tools/%,$(wildcard selftests/*.c))
+
 .PHONY: all modules tools check demo vm bench deps clean
 
 all: modules tools
@@ -22,11 +27,15 @@ modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/deps or set KDIR" >&2; exit 1; }
 	scripts/build-modules $(KDIR) $(KBUILD_ARGS)
 
-tools: $(TOOLS)
+tools: $(TOOLS) $(SELFTESTS)
 
 build/tools/%: tools/%.c $(wildcard include/vpm/*.h)
 	@mkdir -p build/tools
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+build/tools/%: selftests/%.c $(wildcard include/vpm/*.h)
+	@mkdir -p build/tools
+	$(CC) $(TOOLS_CFLAGS) -I$(KSFT_DIR) -pthread -o $@ $<
 
 deps:
 	scripts/deps
