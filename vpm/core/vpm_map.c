@@ -1,2 +1,624 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The vpm interface: vpm_map_pages(), vpm_unmap_pages(), vpm_data_copy()
+ * and vpm_sync_pages(), the Linux port of illumos vm/vpm.c.
+ *
+ * The illumos kpm segment maps every physical page at a fixed kernel
+ * address.  Linux's direct map is the same thing for all memory but
+ * HIGHMEM; vpm_kpm_mapin() uses kmap(), which is the direct-map address
+ * without HIGHMEM and a global mapping (valid in any thread until kunmap())
+ * with it, so a mapping may be released from another thread as illumos
+ * sendfile does.
+ *
+ * illumos holds a page's shared lock while it is mapped for reading.
+ * Linux has no shared page lock: a folio reference (the slot's, or the
+ * mapping's own without the cache) keeps the page alive, and a read races
+ * with truncation exactly as filemap_read() does.  Mappings for S_WRITE
+ * hold the folio lock, as write_begin does.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/highmem.h>
+#include <linux/pagemap.h>
+#include <linux/swap.h>
+#include <linux/uio.h>
+#include <linux/uaccess.h>
+#include <linux/writeback.h>
 #include "vpm_internal.h"
+
+static void *vpm_kpm_mapin(struct page *page)
+{
+	return kmap(page);
+}
+
+static void vpm_kpm_mapout(struct page *page)
+{
+	kunmap(page);
+}
+
+/* The page behind a vmap entry's cookie. */
+static struct page *vpm_vmap_page(const struct vmap *vm)
+{
+	if (vpm_is_slot(vm->vs_data))
+		return ((struct vpmap *)vm->vs_data)->vpm_pp;
+	return vm->vs_data;
+}
+
+static void vpm_vml_clear(struct vmap *vm)
+{
+	vm->vs_addr = NULL;
+	vm->vs_data = NULL;
+	vm->vs_len = 0;
+}
+
+/* Release folios found but not yet put into a vmap list. */
+static void vpm_put_folios(struct folio **fl, int n, bool locked)
+{
+	while (n-- > 0) {
+		if (locked)
+			folio_unlock(fl[n]);
+		folio_put(fl[n]);
+		fl[n] = NULL;
+	}
+}
+
+static struct page *vpm_folio_page(struct folio *folio, pgoff_t index)
+{
+	return folio_page(folio, index - folio->index);
+}
+
+/*
+ * The create path (illumos vpm_pagecreate()): find or create each page of
+ * the range without reading it.  All pages come back locked; a page that
+ * is not uptodate is new to the caller, who will fill it.
+ */
+static int vpm_pagecreate(struct address_space *mapping, pgoff_t index,
+			  int npages, struct folio **fl, int *newpage)
+{
+	int i;
+
+	for (i = 0; i < npages; i++) {
+		struct folio *folio;
+
+		folio = __filemap_get_folio(mapping, index + i,
+					    FGP_LOCK | FGP_WRITE | FGP_CREAT |
+					    FGP_STABLE,
+					    mapping_gfp_mask(mapping));
+		if (IS_ERR_OR_NULL(folio)) {
+			vpm_put_folios(fl, i, true);
+			return folio ? PTR_ERR(folio) : -ENOMEM;
+		}
+		if (!folio_test_uptodate(folio)) {
+			if (newpage)
+				*newpage = 1;
+			VPM_STAT(PAGECREATE);
+		}
+		fl[i] = folio;
+	}
+	return 0;
+}
+
+/*
+ * The fetch path's VOP_GETPAGE: read the whole range in, with readahead,
+ * and return every folio referenced (and locked for S_WRITE).
+ */
+static int vpm_getpage(struct address_space *mapping, pgoff_t index,
+		       int npages, struct folio **fl, enum seg_rw rw)
+{
+	struct file_ra_state ra;
+	int i;
+
+	VPM_STAT(GETPAGE);
+	if (!mapping->a_ops->read_folio)
+		return -EINVAL;
+	file_ra_state_init(&ra, mapping);
+	page_cache_sync_readahead(mapping, &ra, NULL, index, npages);
+
+	for (i = 0; i < npages; i++) {
+		struct folio *folio;
+
+retry:
+		folio = read_mapping_folio(mapping, index + i, NULL);
+		if (IS_ERR(folio)) {
+			vpm_put_folios(fl, i, rw == S_WRITE);
+			return PTR_ERR(folio);
+		}
+		if (rw == S_WRITE) {
+			folio_lock(folio);
+			if (folio->mapping != mapping ||
+			    !folio_test_uptodate(folio)) {
+				/* Truncated or invalidated meanwhile. */
+				folio_unlock(folio);
+				folio_put(folio);
+				goto retry;
+			}
+			folio_wait_stable(folio);
+		}
+		fl[i] = folio;
+	}
+	return 0;
+}
+
+/*
+ * The fetch path's fast case: every page present, uptodate, already in
+ * the vpm cache and, for S_WRITE, already dirty.  Returns the number of
+ * pages found that way; the caller falls back to vpm_getpage() for the
+ * whole range if it is short.  Found folios are referenced, and locked
+ * for S_WRITE; @hints gets each page's slot.
+ */
+static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
+			    int npages, struct folio **fl,
+			    struct vpmap **hints, enum seg_rw rw)
+{
+	struct folio *folio;
+	int i;
+
+	for (i = 0; i < npages; i++) {
+		folio = filemap_get_folio(mapping, index + i);
+		if (IS_ERR_OR_NULL(folio))
+			break;
+		if (!folio_test_uptodate(folio))
+			goto miss;
+		if (vpm_cache_enable) {
+			hints[i] = vpm_cache_lookup(vpm_folio_page(folio,
+								   index + i));
+			if (!hints[i])
+				goto miss;
+		}
+		if (rw == S_WRITE) {
+			if (!folio_test_dirty(folio))
+				goto miss;
+			folio_lock(folio);
+			if (folio->mapping != mapping ||
+			    !folio_test_uptodate(folio)) {
+				folio_unlock(folio);
+				goto miss;
+			}
+			folio_wait_stable(folio);
+		}
+		fl[i] = folio;
+	}
+	return i;
+miss:
+	folio_put(folio);
+	return i;
+}
+
+/*
+ * Release one entry.  For S_WRITE, @commit marks the page uptodate and
+ * dirty (hat_setrefmod); without it the page is only unlocked, as when a
+ * new page was never filled.
+ */
+static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
+{
+	struct page *page = vpm_vmap_page(vm);
+	struct folio *folio = page_folio(page);
+
+	if (rw == S_WRITE) {
+		if (commit) {
+			if (!folio_test_uptodate(folio))
+				folio_mark_uptodate(folio);
+			folio_mark_dirty(folio);
+		}
+		folio_unlock(folio);
+	} else {
+		/* vpm pages take no faults that would set this (hat_setref). */
+		folio_mark_accessed(folio);
+	}
+	vpm_kpm_mapout(page);
+	if (vpm_is_slot(vm->vs_data))
+		vpm_put_vpmap(vm->vs_data);
+	else
+		folio_put(folio);
+	VPM_STAT(UNMAP);
+	vpm_vml_clear(vm);
+}
+
+/**
+ * vpm_map_pages() - map the pages of a file range into the kernel
+ * @mapping: the file's page cache (the illumos vnode)
+ * @off: byte offset of the range
+ * @len: byte length; the range is rounded out to whole pages
+ * @fetchpage: non-zero to read missing pages in (VPM_FETCHPAGE); zero to
+ *	create them without reading (the caller overwrites them entirely)
+ * @vml: array of @nseg entries to fill; the entry after the last page has
+ *	vs_data == NULL
+ * @nseg: size of @vml, from MINVMAPS to MAXVMAPS
+ * @newpage: if not NULL, set to 1 when the create path made a new page
+ *	(never cleared: the caller zeroes it first)
+ * @rw: S_READ to copy out of the pages, S_WRITE to copy into them
+ *
+ * The range is silently clamped to VPMMAXPGS pages and to @nseg - 1 pages;
+ * the caller sees how many pages it got from the list.  vs_addr of each
+ * entry is the start of its page, so the caller adds (@off & ~PAGE_MASK)
+ * for the first.  Mappings stay valid until vpm_unmap_pages(), which any
+ * thread may call.  S_WRITE mappings hold each page locked until then,
+ * and need a mapping without large folios.  May sleep.
+ *
+ * Return: 0, or a negative errno with @vml empty: -EINVAL for a bad
+ * argument, -EINTR when a fatal signal arrived while waiting for a free
+ * slot, or the error reading a page.
+ */
+int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
+		  int fetchpage, struct vmap *vml, int nseg, int *newpage,
+		  enum seg_rw rw)
+{
+	struct folio *fl[VPMMAXPGS];
+	struct vpmap *hints[VPMMAXPGS];
+	loff_t baseoff, end;
+	pgoff_t index;
+	int i, npages, found, err;
+	size_t tlen;
+
+	if (nseg < MINVMAPS || nseg > MAXVMAPS || !vml || !mapping ||
+	    (rw != S_READ && rw != S_WRITE)) {
+		pr_err_ratelimited("vpm_map_pages: bad argument (nseg %d, rw %d)\n",
+				   nseg, rw);
+		if (vml && nseg > 0)
+			vpm_vml_clear(&vml[0]);
+		return -EINVAL;
+	}
+	vpm_vml_clear(&vml[0]);
+	if (off < 0 || len > MAX_LFS_FILESIZE ||
+	    off > MAX_LFS_FILESIZE - (loff_t)len)
+		return -EINVAL;
+	if (rw == S_WRITE && mapping_large_folio_support(mapping)) {
+		pr_err_ratelimited("vpm_map_pages: S_WRITE needs order-0 folios\n");
+		return -EOPNOTSUPP;
+	}
+
+	VPM_STAT(GETMAP);
+	baseoff = off & PAGE_MASK;
+	end = round_up(off + (loff_t)len, PAGE_SIZE);
+	tlen = end - baseoff;
+	tlen = min_t(size_t, tlen, (size_t)VPMMAXPGS * PAGE_SIZE);
+	tlen = min_t(size_t, tlen, (size_t)(nseg - 1) * PAGE_SIZE);
+	npages = tlen >> PAGE_SHIFT;
+	index = baseoff >> PAGE_SHIFT;
+	memset(hints, 0, sizeof(hints[0]) * npages);
+
+	if (!fetchpage) {
+		err = vpm_pagecreate(mapping, index, npages, fl, newpage);
+		if (err)
+			return err;
+	} else {
+		found = vpm_lookup_pages(mapping, index, npages, fl, hints, rw);
+		if (found < npages) {
+			/* Not all there: let getpage do the whole range. */
+			vpm_put_folios(fl, found, rw == S_WRITE);
+			memset(hints, 0, sizeof(hints[0]) * npages);
+			err = vpm_getpage(mapping, index, npages, fl, rw);
+			if (err) {
+				VPM_STAT(GETPAGEFAILED);
+				return err;
+			}
+		}
+	}
+
+	for (i = 0; i < npages; i++) {
+		struct page *page = vpm_folio_page(fl[i], index + i);
+		void *data = page;
+
+		if (vpm_cache_enable && vpmd.nslots) {
+			struct vpmap *vpm;
+			bool ref_taken;
+
+			vpm = vpm_get_vpmap(page, hints[i], &ref_taken);
+			if (IS_ERR(vpm) && PTR_ERR(vpm) != -EAGAIN) {
+				/* Killed while waiting: undo everything. */
+				vpm_put_folios(&fl[i], npages - i,
+					       rw == S_WRITE);
+				for (i = 0; vml[i].vs_data; i++)
+					vpm_unmap_entry(&vml[i], rw, false);
+				return PTR_ERR(vpm);
+			}
+			if (IS_ERR(vpm)) {
+				VPM_STAT(UNCACHED);
+			} else {
+				data = vpm;
+				if (!ref_taken)
+					folio_put(fl[i]);
+			}
+		}
+		fl[i] = NULL;
+		vml[i].vs_data = data;
+		vml[i].vs_addr = vpm_kpm_mapin(page);
+		vml[i].vs_len = PAGE_SIZE;
+		vpm_vml_clear(&vml[i + 1]);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vpm_map_pages);
+
+/**
+ * vpm_unmap_pages() - release the mappings made by vpm_map_pages()
+ * @vml: the list, ended by an entry with vs_data == NULL
+ * @rw: what the pages were mapped for; S_WRITE marks them uptodate and
+ *	dirty and unlocks them, S_READ marks them accessed
+ *
+ * Every entry is cleared, so a second call is a no-op.  A single entry may
+ * be released on its own by copying it into a two-entry list.  Call from
+ * process context.
+ */
+void vpm_unmap_pages(struct vmap *vml, enum seg_rw rw)
+{
+	int i;
+
+	for (i = 0; vml[i].vs_data; i++)
+		vpm_unmap_entry(&vml[i], rw, true);
+}
+EXPORT_SYMBOL_GPL(vpm_unmap_pages);
+
+/* Zero [from, to) of the page mapped at @vm. */
+static void vpm_zero(struct vmap *vm, size_t from, size_t to)
+{
+	if (to > from)
+		memset(vm->vs_addr + from, 0, to - from);
+}
+
+/*
+ * One map-copy-unmap pass of vpm_data_copy() over at most two pages.
+ * Returns 0 or a negative errno; *@copied is what was copied and
+ * *@faulted tells whether the buffer faulted before the pages were done.
+ */
+static int vpm_copy_once(struct address_space *mapping, loff_t off,
+			 size_t len, struct iov_iter *iter, int fetchpage,
+			 int *newpage, int zerostart, enum seg_rw rw,
+			 size_t *copied, bool *faulted)
+{
+	struct vmap vml[MINVMAPS];
+	bool isnew[MINVMAPS - 1] = { };
+	size_t pon = off & ~PAGE_MASK, slen = len, done = 0;
+	int i, npages, stop, newp = 0, err;
+
+	err = vpm_map_pages(mapping, off, len, fetchpage, vml, MINVMAPS,
+			    &newp, rw);
+	*newpage |= newp;
+	*copied = 0;
+	if (err)
+		return err;
+
+	for (npages = 0; vml[npages].vs_data; npages++)
+		if (!fetchpage)
+			isnew[npages] = !folio_test_uptodate(page_folio(vpm_vmap_page(&vml[npages])));
+
+	/*
+	 * Zero the first page up to @off when asked (tmpfs wrtmp), and --
+	 * a Linux addition -- always on a new page, whose memory would
+	 * otherwise reach the file uninitialised.
+	 */
+	if (!fetchpage && (zerostart || isnew[0])) {
+		vpm_zero(&vml[0], 0, pon);
+		if (zerostart)
+			VPM_STAT(ZEROSTART);
+	}
+
+	for (i = 0; slen > 0 && vml[i].vs_data; i++) {
+		size_t pn = min_t(size_t, slen, PAGE_SIZE - pon);
+		size_t c;
+
+		if (rw == S_WRITE) {
+			/* Pages are locked: never fault on the user buffer. */
+			pagefault_disable();
+			c = copy_from_iter(vml[i].vs_addr + pon, pn, iter);
+			pagefault_enable();
+		} else {
+			c = copy_to_iter(vml[i].vs_addr + pon, pn, iter);
+		}
+		done += c;
+		slen -= c;
+		if (c < pn) {
+			*faulted = true;
+			break;
+		}
+		pon = 0;
+	}
+
+	/*
+	 * A short write into a new page leaves it half filled: give those
+	 * bytes back to the iterator and drop the page unfilled, so that the
+	 * retry (or the caller) starts that page again; later pages were not
+	 * touched.  A page that was uptodate keeps what was copied.
+	 */
+	stop = npages;
+	if (rw == S_WRITE && *faulted) {
+		loff_t cur = off + done;
+
+		stop = (cur - (off & PAGE_MASK)) >> PAGE_SHIFT;
+		if (stop < npages && isnew[stop]) {
+			size_t back = cur - max_t(loff_t, off,
+					(off & PAGE_MASK) + ((loff_t)stop << PAGE_SHIFT));
+
+			iov_iter_revert(iter, back);
+			done -= back;
+		} else {
+			stop++;
+		}
+	}
+
+	/*
+	 * Zero what was not copied of each new page that is kept: the
+	 * partial page at EOF.  illumos zeroes only the page the copy stopped
+	 * in, whether new or not; here an existing page keeps its data and a
+	 * new one never reaches the file with garbage in it.
+	 */
+	for (i = 0; i < stop; i++) {
+		loff_t pstart = (off & PAGE_MASK) + ((loff_t)i << PAGE_SHIFT);
+		loff_t cur = off + done;
+
+		if (isnew[i] && cur < pstart + (loff_t)PAGE_SIZE)
+			vpm_zero(&vml[i], cur > pstart ? cur - pstart : 0,
+				 PAGE_SIZE);
+	}
+
+	for (i = 0; vml[i].vs_data; i++)
+		vpm_unmap_entry(&vml[i], rw, i < stop);
+	*copied = done;
+	return 0;
+}
+
+/**
+ * vpm_data_copy() - copy file data between the page cache and an iterator
+ * @mapping: the file's page cache
+ * @off: file offset of the copy
+ * @len: bytes to copy; [@off, @off + @len) must touch at most two pages
+ *	(callers copy within one VPM_MAXBSIZE window)
+ * @iter: the user or kernel buffer; advanced by what was copied, as
+ *	uiomove() advances a uio
+ * @fetchpage: non-zero to read the pages in first; zero for the create
+ *	path, where pages absent from the cache are created and the parts of
+ *	new pages not copied to are zeroed
+ * @newpage: if not NULL, set to 1 if a page was created, else 0
+ * @zerostart: create path only: zero the first page from its start to @off
+ * @rw: S_READ copies from the file into @iter, S_WRITE the other way
+ *
+ * For S_WRITE the buffer is faulted in before the pages are locked and the
+ * copy runs with page faults disabled, so a buffer that is an mmap of the
+ * same file cannot deadlock; a copy cut short by a fault is retried after
+ * faulting in again.  The file size and times are the caller's business,
+ * as is writeback (vpm_sync_pages()).
+ *
+ * Return: 0, or a negative errno (-EFAULT when the buffer faulted before
+ * the copy finished).  The iterator tells how much was copied.
+ */
+int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
+		  struct iov_iter *iter, int fetchpage, int *newpage,
+		  int zerostart, enum seg_rw rw)
+{
+	int anynew = 0, err = 0;
+	size_t copied;
+	bool faulted;
+
+	if (len > iov_iter_count(iter))
+		len = iov_iter_count(iter);
+
+	while (len) {
+		if (rw == S_WRITE &&
+		    fault_in_iov_iter_readable(iter, len) == len) {
+			err = -EFAULT;
+			break;
+		}
+		faulted = false;
+		err = vpm_copy_once(mapping, off, len, iter, fetchpage,
+				    &anynew, zerostart, rw, &copied, &faulted);
+		if (err)
+			break;
+		off += copied;
+		len -= copied;
+		/* A retry must not zero what this pass wrote. */
+		if (copied)
+			zerostart = 0;
+		if (!faulted)
+			continue;
+		/*
+		 * The buffer faulted.  Reads fault with no page lock held,
+		 * so the fault was real.  Writes ran with faults disabled:
+		 * fault the rest in and go again, unless that fails.
+		 */
+		if (rw == S_READ) {
+			err = -EFAULT;
+			break;
+		}
+		VPM_STAT(COPY_RETRY);
+	}
+	if (rw == S_WRITE)
+		balance_dirty_pages_ratelimited(mapping);
+	if (newpage)
+		*newpage = anynew;
+	return err;
+}
+EXPORT_SYMBOL_GPL(vpm_data_copy);
+
+/**
+ * vpm_release_mapping() - drop the vpm cache's references on file pages
+ * @mapping: the file's page cache
+ * @start: first byte of the range
+ * @end: last byte of the range (inclusive), LLONG_MAX for the whole file
+ *
+ * Call before truncating or evicting a file whose pages went through vpm,
+ * so that the pages are not kept by the cache (and invalidation does not
+ * fail with -EBUSY).  Pages mapped right now are left alone.
+ */
+void vpm_release_mapping(struct address_space *mapping, loff_t start,
+			 loff_t end)
+{
+	if (start < 0 || end < start)
+		return;
+	vpm_cache_release_range(mapping, start >> PAGE_SHIFT,
+				end >> PAGE_SHIFT);
+}
+EXPORT_SYMBOL_GPL(vpm_release_mapping);
+
+/**
+ * vpm_sync_pages() - write back or drop the pages of a file range
+ * @mapping: the file's page cache
+ * @off: first byte; the range is rounded out to whole pages
+ * @len: bytes; 0 means to the end of the file
+ * @flags: SM_* flags
+ *
+ * 0 and SM_DONTNEED alone do nothing, as on illumos.  Otherwise:
+ * SM_WRITE writes the range and waits; SM_ASYNC starts the writes without
+ * waiting; SM_INVAL writes, waits, drops the cache's references and
+ * invalidates the pages (Linux cannot invalidate asynchronously);
+ * SM_DESTROY drops the references and discards the pages without writing;
+ * SM_FREE writes (asynchronously with SM_ASYNC) and frees the clean pages;
+ * SM_DONTNEED with any of these also drops the cache's references.
+ *
+ * Return: 0 or a negative errno from writeback or invalidation.
+ */
+int vpm_sync_pages(struct address_space *mapping, loff_t off, size_t len,
+		   unsigned int flags)
+{
+	loff_t start, end;
+	int err = 0, err2;
+
+	if (!(flags & ~SM_DONTNEED))
+		return 0;
+	if (off < 0)
+		return -EINVAL;
+
+	start = off & PAGE_MASK;
+	if (!len || off > LLONG_MAX - (loff_t)len - (loff_t)PAGE_SIZE)
+		end = LLONG_MAX;
+	else
+		end = round_up(off + (loff_t)len, PAGE_SIZE) - 1;
+
+	VPM_STAT(RELEASE);
+	if (flags & SM_DESTROY) {
+		VPM_STAT(REL_ABORT);
+		vpm_release_mapping(mapping, start, end);
+		truncate_inode_pages_range(mapping, start, end);
+		return 0;
+	}
+
+	if (flags & SM_ASYNC)
+		VPM_STAT(REL_ASYNC);
+	if (flags & SM_WRITE)
+		VPM_STAT(REL_WRITE);
+	if (flags & SM_DONTNEED)
+		VPM_STAT(REL_DONTNEED);
+
+	if ((flags & SM_ASYNC) && !(flags & SM_INVAL))
+		err = filemap_fdatawrite_range(mapping, start, end);
+	else
+		err = filemap_write_and_wait_range(mapping, start, end);
+
+	if (flags & (SM_INVAL | SM_FREE | SM_DONTNEED))
+		vpm_release_mapping(mapping, start, end);
+
+	if (flags & SM_INVAL) {
+		VPM_STAT(REL_ABORT);
+		err2 = invalidate_inode_pages2_range(mapping,
+						     start >> PAGE_SHIFT,
+						     end >> PAGE_SHIFT);
+		if (!err)
+			err = err2;
+	} else if (flags & SM_FREE) {
+		VPM_STAT(REL_FREE);
+		invalidate_mapping_pages(mapping, start >> PAGE_SHIFT,
+					 end >> PAGE_SHIFT);
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(vpm_sync_pages);

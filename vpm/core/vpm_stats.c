@@ -1,2 +1,183 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/vpm/: the statistics and the fault-injection knobs.
+ *
+ *   stats      one "name value" line per counter, summed over CPUs, then
+ *              the cache's shape; writing anything resets the counters
+ *   percpu     the counters of each CPU, a row per CPU
+ *   freelists  the queue lengths and waits of each freelist
+ *   steals_mtbf, contend_mtbf   fault injection, 0 = off
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include "vpm_internal.h"
+
+const char * const vpm_stat_names[VPM_STAT_NR] = {
+	[VPM_STAT_HITS]			= "hits",
+	[VPM_STAT_MISSES]		= "misses",
+	[VPM_STAT_STEALS]		= "steals",
+	[VPM_STAT_CONTEND]		= "contend",
+	[VPM_STAT_PREVPAGELOCKED]	= "prevpagelocked",
+	[VPM_STAT_GETPAGEFAILED]	= "getpagefailed",
+	[VPM_STAT_ZEROSTART]		= "zerostart",
+	[VPM_STAT_EMPTYFREELIST]	= "emptyfreelist",
+	[VPM_STAT_NOFREEVPMS]		= "nofreevpms",
+	[VPM_STAT_GETMAP]		= "getmap",
+	[VPM_STAT_GETPAGE]		= "getpage",
+	[VPM_STAT_PAGECREATE]		= "pagecreate",
+	[VPM_STAT_UNMAP]		= "unmap",
+	[VPM_STAT_RELEASE]		= "release",
+	[VPM_STAT_REL_WRITE]		= "rel_write",
+	[VPM_STAT_REL_ASYNC]		= "rel_async",
+	[VPM_STAT_REL_FREE]		= "rel_free",
+	[VPM_STAT_REL_ABORT]		= "rel_abort",
+	[VPM_STAT_REL_DONTNEED]		= "rel_dontneed",
+	[VPM_STAT_DROPPED]		= "dropped",
+	[VPM_STAT_SHRUNK]		= "shrunk",
+	[VPM_STAT_UNCACHED]		= "uncached",
+	[VPM_STAT_COPY_RETRY]		= "copy_retry",
+};
+
+unsigned int vpm_steals_mtbf;
+unsigned int vpm_contend_mtbf;
+
+static struct dentry *vpm_debugfs;
+
+/**
+ * vpm_stats_sum() - add up the per-CPU counters
+ * @sum: array of VPM_STAT_NR counters to fill
+ */
+void vpm_stats_sum(unsigned long *sum)
+{
+	unsigned int cpu, i;
+
+	memset(sum, 0, sizeof(*sum) * VPM_STAT_NR);
+	for_each_possible_cpu(cpu) {
+		struct vpm_cpu *c = per_cpu_ptr(vpmd.cpu, cpu);
+
+		for (i = 0; i < VPM_STAT_NR; i++)
+			sum[i] += READ_ONCE(c->vcpu_stat[i]);
+	}
+}
+
+static int vpm_stats_show(struct seq_file *m, void *v)
+{
+	unsigned long sum[VPM_STAT_NR];
+	u64 nfree = 0;
+	u32 a, r;
+	unsigned int i;
+
+	vpm_stats_sum(sum);
+	for (i = 0; i < VPM_STAT_NR; i++)
+		seq_printf(m, "%s %lu\n", vpm_stat_names[i], sum[i]);
+
+	for (i = 0; i < vpmd.nfreelist && vpmd.nslots; i++) {
+		vpm_freelist_counts(i, &a, &r);
+		nfree += a + r;
+	}
+	seq_printf(m, "slots %u\n", vpmd.nslots);
+	seq_printf(m, "freelists %u\n", vpmd.nslots ? vpmd.nfreelist : 0);
+	seq_printf(m, "slots_free %llu\n", nfree);
+	seq_printf(m, "slots_in_use %llu\n", vpmd.nslots - min_t(u64, nfree, vpmd.nslots));
+	seq_printf(m, "slots_cached %ld\n", atomic_long_read(&vpmd.ncached));
+	seq_printf(m, "slot_bytes %zu\n", sizeof(struct vpmap));
+	seq_printf(m, "cache_bytes %zu\n",
+		   vpmd.nslots * sizeof(struct vpmap) +
+		   vpmd.nfreelist * sizeof(struct vpmfree));
+	return 0;
+}
+
+static int vpm_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, vpm_stats_show, NULL);
+}
+
+/* Any write resets every counter on every CPU. */
+static ssize_t vpm_stats_write(struct file *file, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vpm_cpu *c = per_cpu_ptr(vpmd.cpu, cpu);
+
+		memset(c->vcpu_stat, 0, sizeof(c->vcpu_stat));
+	}
+	return len;
+}
+
+static const struct file_operations vpm_stats_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vpm_stats_open,
+	.read		= seq_read,
+	.write		= vpm_stats_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int vpm_percpu_show(struct seq_file *m, void *v)
+{
+	unsigned int cpu, i;
+
+	seq_puts(m, "cpu");
+	for (i = 0; i < VPM_STAT_NR; i++)
+		seq_printf(m, " %s", vpm_stat_names[i]);
+	seq_puts(m, "\n");
+	for_each_possible_cpu(cpu) {
+		struct vpm_cpu *c = per_cpu_ptr(vpmd.cpu, cpu);
+
+		seq_printf(m, "%u", cpu);
+		for (i = 0; i < VPM_STAT_NR; i++)
+			seq_printf(m, " %lu", READ_ONCE(c->vcpu_stat[i]));
+		seq_puts(m, "\n");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vpm_percpu);
+
+static int vpm_freelists_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+	u32 a, r;
+
+	seq_puts(m, "list allocq releq want swaps waits\n");
+	for (i = 0; i < vpmd.nfreelist && vpmd.nslots; i++) {
+		struct vpmfree *fl = &vpmd.free[i];
+
+		vpm_freelist_counts(i, &a, &r);
+		seq_printf(m, "%u %u %u %d %lu %lu\n", i, a, r,
+			   atomic_read(&fl->vpm_want),
+			   READ_ONCE(fl->vpm_swaps), READ_ONCE(fl->vpm_waits));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vpm_freelists);
+
+/**
+ * vpm_stats_init() - create /sys/kernel/debug/vpm/
+ *
+ * Return: 0; debugfs failures are not fatal, as for every debugfs user.
+ */
+int vpm_stats_init(void)
+{
+	vpm_debugfs = debugfs_create_dir("vpm", NULL);
+	debugfs_create_file("stats", 0644, vpm_debugfs, NULL, &vpm_stats_fops);
+	debugfs_create_file("percpu", 0444, vpm_debugfs, NULL,
+			    &vpm_percpu_fops);
+	debugfs_create_file("freelists", 0444, vpm_debugfs, NULL,
+			    &vpm_freelists_fops);
+	debugfs_create_u32("steals_mtbf", 0644, vpm_debugfs, &vpm_steals_mtbf);
+	debugfs_create_u32("contend_mtbf", 0644, vpm_debugfs,
+			   &vpm_contend_mtbf);
+	return 0;
+}
+
+/**
+ * vpm_stats_fini() - remove /sys/kernel/debug/vpm/
+ */
+void vpm_stats_fini(void)
+{
+	debugfs_remove(vpm_debugfs);
+}

@@ -1,0 +1,2 @@
+/* 7.x: struct folio_batch moves to <linux/folio_batch.h>; pagevec.h goes. */
+#include <linux/folio_batch.h>
