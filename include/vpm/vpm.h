@@ -77,4 +77,7 @@ int vpm_sync_pages(struct address_space *mapping, loff_t off, size_t len,
 void vpm_release_mapping(struct address_space *mapping, loff_t start,
 			 loff_t end);
 
+/* Linux addition: read one statistic by its debugfs name (for tests). */
+u64 vpm_stat_get(const char *name);
+
 #endif /* _VPM_VPM_H */

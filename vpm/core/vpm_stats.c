@@ -62,26 +62,60 @@ void vpm_stats_sum(unsigned long *sum)
 	}
 }
 
-static int vpm_stats_show(struct seq_file *m, void *v)
+/**
+ * vpm_stat_get() - read one statistic by the name it has in debugfs
+ * @name: a counter name ("hits", "misses", ...) or one of "slots",
+ *	"freelists", "slots_free", "slots_in_use", "slots_cached"
+ *
+ * For tests and monitoring from other modules.
+ *
+ * Return: the value, summed over CPUs; 0 for an unknown name.
+ */
+u64 vpm_stat_get(const char *name)
 {
 	unsigned long sum[VPM_STAT_NR];
 	u64 nfree = 0;
+	unsigned int i;
 	u32 a, r;
+
+	for (i = 0; i < VPM_STAT_NR; i++) {
+		if (!strcmp(name, vpm_stat_names[i])) {
+			vpm_stats_sum(sum);
+			return sum[i];
+		}
+	}
+	for (i = 0; i < vpmd.nfreelist && vpmd.nslots; i++) {
+		vpm_freelist_counts(i, &a, &r);
+		nfree += a + r;
+	}
+	if (!strcmp(name, "slots"))
+		return vpmd.nslots;
+	if (!strcmp(name, "freelists"))
+		return vpmd.nslots ? vpmd.nfreelist : 0;
+	if (!strcmp(name, "slots_free"))
+		return nfree;
+	if (!strcmp(name, "slots_in_use"))
+		return vpmd.nslots - min_t(u64, nfree, vpmd.nslots);
+	if (!strcmp(name, "slots_cached"))
+		return atomic_long_read(&vpmd.ncached);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vpm_stat_get);
+
+static int vpm_stats_show(struct seq_file *m, void *v)
+{
+	static const char * const shape[] = {
+		"slots", "freelists", "slots_free", "slots_in_use",
+		"slots_cached",
+	};
+	unsigned long sum[VPM_STAT_NR];
 	unsigned int i;
 
 	vpm_stats_sum(sum);
 	for (i = 0; i < VPM_STAT_NR; i++)
 		seq_printf(m, "%s %lu\n", vpm_stat_names[i], sum[i]);
-
-	for (i = 0; i < vpmd.nfreelist && vpmd.nslots; i++) {
-		vpm_freelist_counts(i, &a, &r);
-		nfree += a + r;
-	}
-	seq_printf(m, "slots %u\n", vpmd.nslots);
-	seq_printf(m, "freelists %u\n", vpmd.nslots ? vpmd.nfreelist : 0);
-	seq_printf(m, "slots_free %llu\n", nfree);
-	seq_printf(m, "slots_in_use %llu\n", vpmd.nslots - min_t(u64, nfree, vpmd.nslots));
-	seq_printf(m, "slots_cached %ld\n", atomic_long_read(&vpmd.ncached));
+	for (i = 0; i < ARRAY_SIZE(shape); i++)
+		seq_printf(m, "%s %llu\n", shape[i], vpm_stat_get(shape[i]));
 	seq_printf(m, "slot_bytes %zu\n", sizeof(struct vpmap));
 	seq_printf(m, "cache_bytes %zu\n",
 		   vpmd.nslots * sizeof(struct vpmap) +

@@ -1,5 +1,797 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * test_vpm.ko: drives the vpm interface on a real page cache and checks
+ * exact counter deltas, in the manner of lib/test_xarray.c.
+ *
+ *   modprobe test_vpm path=/mnt/x/test_vpm.dat
+ *
+ * The file is created (truncated) on whatever file system holds it; it
+ * must have ->read_folio (ramfs, ext2/ext4, vpmfs; not tmpfs).  Loading
+ * prints "test_vpm: N of M tests passed" and fails with -EINVAL unless
+ * every test passed.  Tests that need a tiny cache (vpm_cache_slots <= 64)
+ * or the cache turned off check what they can for the configuration
+ * loaded; run the module under each configuration.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
-static int __init test_vpm_init(void) { return 0; }
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/pagemap.h>
+#include <linux/kthread.h>
+#include <linux/delay.h>
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <vpm/vpm.h>
+
+static char *path;
+module_param(path, charp, 0444);
+MODULE_PARM_DESC(path, "File to create and test on (required)");
+
+static unsigned int nthreads_per_cpu = 2;
+module_param(nthreads_per_cpu, uint, 0444);
+MODULE_PARM_DESC(nthreads_per_cpu, "Stress threads per online CPU");
+
+#define TV_PAGES	64	/* file size in pages for most tests */
+
+static unsigned int tests_run;
+static unsigned int tests_passed;
+static struct file *tv_file;
+static struct address_space *tv_mapping;
+
+#define TV_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		pr_err("%s:%d: check failed: %s\n", __func__, __LINE__, #cond); \
+		return -EINVAL;						\
+	}								\
+} while (0)
+
+#define TV_CHECK_EQ(a, b) do {						\
+	long long __a = (a), __b = (b);					\
+	if (__a != __b) {						\
+		pr_err("%s:%d: %s == %lld, expected %s == %lld\n",	\
+		       __func__, __LINE__, #a, __a, #b, __b);		\
+		return -EINVAL;						\
+	}								\
+} while (0)
+
+struct tv_snap {
+	u64 hits, misses, getpage, pagecreate, zerostart, nofreevpms;
+	u64 getmap, dropped, release, in_use, cached;
+};
+
+static void tv_snap(struct tv_snap *s)
+{
+	s->hits = vpm_stat_get("hits");
+	s->misses = vpm_stat_get("misses");
+	s->getpage = vpm_stat_get("getpage");
+	s->pagecreate = vpm_stat_get("pagecreate");
+	s->zerostart = vpm_stat_get("zerostart");
+	s->nofreevpms = vpm_stat_get("nofreevpms");
+	s->getmap = vpm_stat_get("getmap");
+	s->dropped = vpm_stat_get("dropped");
+	s->release = vpm_stat_get("release");
+	s->in_use = vpm_stat_get("slots_in_use");
+	s->cached = vpm_stat_get("slots_cached");
+}
+
+static bool tv_cache_on(void)
+{
+	return vpm_cache_enable && vpm_stat_get("slots") > 0;
+}
+
+/* The byte the test file holds at @pos. */
+static u8 tv_pattern(loff_t pos)
+{
+	return (u8)((pos >> PAGE_SHIFT) * 7 + (pos & 0xff) + 1);
+}
+
+/* Rewrite the test file with the pattern, @npages long, all cached. */
+static int tv_fill(int npages)
+{
+	u8 *buf;
+	loff_t pos = 0;
+	int i, ret = 0;
+
+	vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
+	ret = vfs_truncate(&tv_file->f_path, 0);
+	if (ret)
+		return ret;
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < npages && !ret; i++) {
+		int j;
+
+		for (j = 0; j < PAGE_SIZE; j++)
+			buf[j] = tv_pattern(pos + j);
+		if (kernel_write(tv_file, buf, PAGE_SIZE, &pos) != PAGE_SIZE)
+			ret = -EIO;
+	}
+	kfree(buf);
+	return ret;
+}
+
+static int tv_check_page(const struct vmap *vm, loff_t pagepos)
+{
+	const u8 *p = vm->vs_addr;
+	int j;
+
+	for (j = 0; j < PAGE_SIZE; j += 61)
+		if (p[j] != tv_pattern(pagepos + j)) {
+			pr_err("data mismatch at %lld: %u != %u\n", pagepos + j,
+			       p[j], tv_pattern(pagepos + j));
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static int tv_count(const struct vmap *vml)
+{
+	int n = 0;
+
+	while (vml[n].vs_data)
+		n++;
+	return n;
+}
+
+/* Miss on the first mapping of a page, hit on the next. */
+static int test_hit_miss(void)
+{
+	struct vmap vml[MINVMAPS];
+	struct tv_snap a, b, c;
+	int ret;
+
+	TV_CHECK_EQ(tv_fill(4), 0);
+	tv_snap(&a);
+	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE, vml,
+			    MINVMAPS, NULL, S_READ);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(tv_count(vml), 1);
+	TV_CHECK_EQ(tv_check_page(&vml[0], 0), 0);
+	vpm_unmap_pages(vml, S_READ);
+	TV_CHECK(!vml[0].vs_data && !vml[0].vs_addr);
+	tv_snap(&b);
+	TV_CHECK_EQ(b.getmap - a.getmap, 1);
+	if (tv_cache_on()) {
+		/* Not in the cache yet: getpage, then a miss. */
+		TV_CHECK_EQ(b.getpage - a.getpage, 1);
+		TV_CHECK_EQ(b.misses - a.misses, 1);
+		TV_CHECK_EQ(b.hits - a.hits, 0);
+		TV_CHECK_EQ(b.cached - a.cached, 1);
+	} else {
+		/* Without the cache the page is found directly. */
+		TV_CHECK_EQ(b.getpage - a.getpage, 0);
+		TV_CHECK_EQ(b.misses - a.misses, 0);
+	}
+
+	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE, vml,
+			    MINVMAPS, NULL, S_READ);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(tv_check_page(&vml[0], 0), 0);
+	vpm_unmap_pages(vml, S_READ);
+	vpm_unmap_pages(vml, S_READ);	/* second call is a no-op */
+	tv_snap(&c);
+	TV_CHECK_EQ(c.getpage - b.getpage, 0);
+	TV_CHECK_EQ(c.misses - b.misses, 0);
+	TV_CHECK_EQ(c.hits - b.hits, tv_cache_on() ? 1 : 0);
+	TV_CHECK_EQ(c.in_use, a.in_use);
+	return 0;
+}
+
+/* Every clamp of vpm_map_pages() and the terminator entry. */
+static int test_clamps(void)
+{
+	struct vmap vml[MAXVMAPS + 1];
+	int ret, i;
+
+	TV_CHECK_EQ(tv_fill(TV_PAGES), 0);
+
+	/* Clamped to VPMMAXPGS. */
+	ret = vpm_map_pages(tv_mapping, 0, 64 * PAGE_SIZE, VPM_FETCHPAGE, vml,
+			    MAXVMAPS, NULL, S_READ);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(tv_count(vml), VPMMAXPGS);
+	TV_CHECK(!vml[VPMMAXPGS].vs_addr);
+	for (i = 0; i < VPMMAXPGS; i++) {
+		TV_CHECK_EQ(vml[i].vs_len, PAGE_SIZE);
+		TV_CHECK_EQ(tv_check_page(&vml[i], (loff_t)i << PAGE_SHIFT), 0);
+	}
+	vpm_unmap_pages(vml, S_READ);
+
+	/* Clamped to nseg - 1. */
+	ret = vpm_map_pages(tv_mapping, 0, 10 * PAGE_SIZE, VPM_FETCHPAGE, vml,
+			    5, NULL, S_READ);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(tv_count(vml), 4);
+	TV_CHECK(!vml[4].vs_addr);
+	vpm_unmap_pages(vml, S_READ);
+
+	/* An unaligned range is rounded out to whole pages. */
+	ret = vpm_map_pages(tv_mapping, 100, PAGE_SIZE, VPM_FETCHPAGE, vml,
+			    MINVMAPS, NULL, S_READ);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(tv_count(vml), 2);
+	TV_CHECK_EQ(tv_check_page(&vml[1], PAGE_SIZE), 0);
+	vpm_unmap_pages(vml, S_READ);
+
+	/* A mid-file start. */
+	ret = vpm_map_pages(tv_mapping, 5 * PAGE_SIZE + 1, 1, VPM_FETCHPAGE,
+			    vml, MINVMAPS, NULL, S_READ);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(tv_count(vml), 1);
+	TV_CHECK_EQ(tv_check_page(&vml[0], 5 * PAGE_SIZE), 0);
+	vpm_unmap_pages(vml, S_READ);
+
+	/* Bad arguments: -EINVAL and an empty list. */
+	vml[0].vs_data = (void *)1;
+	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE,
+				  vml, MINVMAPS - 1, NULL, S_READ), -EINVAL);
+	TV_CHECK(!vml[0].vs_data);
+	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE,
+				  vml, MAXVMAPS + 1, NULL, S_READ), -EINVAL);
+	TV_CHECK_EQ(vpm_map_pages(tv_mapping, -1, PAGE_SIZE, VPM_FETCHPAGE,
+				  vml, MINVMAPS, NULL, S_READ), -EINVAL);
+	TV_CHECK(!vml[0].vs_data);
+	return 0;
+}
+
+/* The create path: new pages locked, *newpage set, never cleared. */
+static int test_create_path(void)
+{
+	struct vmap vml[MINVMAPS];
+	struct tv_snap a, b;
+	struct folio *folio;
+	int newpage = 0, ret;
+
+	TV_CHECK_EQ(tv_fill(2), 0);
+	tv_snap(&a);
+	/* Pages 4 and 5 are beyond EOF: created. */
+	ret = vpm_map_pages(tv_mapping, 4 * PAGE_SIZE, 2 * PAGE_SIZE, 0, vml,
+			    MINVMAPS, &newpage, S_WRITE);
+	if (ret == -EOPNOTSUPP)
+		return 0;	/* large folios: S_WRITE not offered */
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(newpage, 1);
+	TV_CHECK_EQ(tv_count(vml), 2);
+	folio = page_folio(virt_to_page(vml[0].vs_addr));
+	TV_CHECK(folio_test_locked(folio));
+	TV_CHECK(!folio_test_uptodate(folio));
+	memset(vml[0].vs_addr, 0xa5, PAGE_SIZE);
+	memset(vml[1].vs_addr, 0x5a, PAGE_SIZE);
+	folio_get(folio);
+	vpm_unmap_pages(vml, S_WRITE);
+	TV_CHECK(!folio_test_locked(folio));
+	TV_CHECK(folio_test_uptodate(folio));
+	TV_CHECK(folio_test_dirty(folio));
+	folio_put(folio);
+	tv_snap(&b);
+	TV_CHECK_EQ(b.pagecreate - a.pagecreate, 2);
+
+	/* Existing pages: newpage is left as the caller set it. */
+	newpage = 0;
+	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, 0, vml, MINVMAPS,
+			    &newpage, S_WRITE);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(newpage, 0);
+	TV_CHECK_EQ(tv_check_page(&vml[0], 0), 0);
+	vpm_unmap_pages(vml, S_WRITE);
+	newpage = 1;
+	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, 0, vml, MINVMAPS,
+			    &newpage, S_WRITE);
+	TV_CHECK_EQ(ret, 0);
+	TV_CHECK_EQ(newpage, 1);
+	vpm_unmap_pages(vml, S_WRITE);
+	tv_snap(&a);
+	TV_CHECK_EQ(a.pagecreate - b.pagecreate, 0);
+	return 0;
+}
+
+static int tv_read_back(loff_t pos, u8 *buf, size_t len)
+{
+	ssize_t n = kernel_read(tv_file, buf, len, &pos);
+
+	return n == len ? 0 : -EIO;
+}
+
+/* vpm_data_copy(): zerostart, zeroing of new pages, newpage, reads. */
+static int test_data_copy(void)
+{
+	u8 *src, *dst;
+	struct kvec kv;
+	struct iov_iter iter;
+	struct tv_snap a, b;
+	int newpage = -1, ret = 0, i;
+
+	src = kmalloc(2 * PAGE_SIZE, GFP_KERNEL);
+	dst = kmalloc(2 * PAGE_SIZE, GFP_KERNEL);
+	if (!src || !dst) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < 2 * PAGE_SIZE; i++)
+		src[i] = (u8)(i * 13 + 5);
+
+	ret = tv_fill(0);
+	if (ret)
+		goto out;
+
+	/* New page, zerostart: [0,100) zero, data, zero to page end. */
+	tv_snap(&a);
+	kv.iov_base = src;
+	kv.iov_len = 200;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, 200);
+	ret = vpm_data_copy(tv_mapping, 100, 200, &iter, 0, &newpage, 1,
+			    S_WRITE);
+	if (ret == -EOPNOTSUPP) {
+		ret = 0;
+		goto out;
+	}
+	ret = -EINVAL;
+	if (vpm_data_copy(tv_mapping, 0, 0, &iter, 0, NULL, 0, S_WRITE))
+		goto out;
+	tv_snap(&b);
+	if (newpage != 1 || iov_iter_count(&iter) != 0 ||
+	    b.zerostart - a.zerostart != 1) {
+		pr_err("create copy: newpage %d left %zu zerostart %llu\n",
+		       newpage, iov_iter_count(&iter), b.zerostart - a.zerostart);
+		goto out;
+	}
+	i_size_write(tv_mapping->host, 300);
+	if (tv_read_back(0, dst, 300))
+		goto out;
+	for (i = 0; i < 300; i++)
+		if (dst[i] != (i < 100 ? 0 : src[i - 100])) {
+			pr_err("create copy: byte %d is %u\n", i, dst[i]);
+			goto out;
+		}
+	i_size_write(tv_mapping->host, PAGE_SIZE);
+	if (tv_read_back(0, dst, PAGE_SIZE))
+		goto out;
+	for (i = 300; i < PAGE_SIZE; i++)
+		if (dst[i]) {
+			pr_err("tail not zeroed at %d\n", i);
+			goto out;
+		}
+
+	/* A new page without zerostart still gets no garbage (Linux). */
+	kv.iov_base = src;
+	kv.iov_len = 10;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, 10);
+	newpage = 0;
+	if (vpm_data_copy(tv_mapping, 3 * PAGE_SIZE + 50, 10, &iter, 0,
+			  &newpage, 0, S_WRITE) || newpage != 1)
+		goto out;
+	i_size_write(tv_mapping->host, 4 * PAGE_SIZE);
+	if (tv_read_back(3 * PAGE_SIZE, dst, PAGE_SIZE))
+		goto out;
+	for (i = 0; i < PAGE_SIZE; i++)
+		if (dst[i] != (i >= 50 && i < 60 ? src[i - 50] : 0)) {
+			pr_err("new page byte %d is %u\n", i, dst[i]);
+			goto out;
+		}
+
+	/* An existing page, create path, no zerostart: head kept. */
+	kv.iov_base = src;
+	kv.iov_len = 8;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, 8);
+	newpage = 0;
+	if (vpm_data_copy(tv_mapping, 3 * PAGE_SIZE + 52, 8, &iter, 0,
+			  &newpage, 0, S_WRITE) || newpage != 0)
+		goto out;
+	if (tv_read_back(3 * PAGE_SIZE, dst, PAGE_SIZE))
+		goto out;
+	if (dst[50] != src[0] || dst[51] != src[1] || dst[52] != src[0] ||
+	    dst[59] != src[7] || dst[60] != 0)
+		goto out;
+
+	/* Fetch path write then read across a page boundary. */
+	kv.iov_base = src;
+	kv.iov_len = 1000;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, 1000);
+	if (vpm_data_copy(tv_mapping, PAGE_SIZE - 500, 1000, &iter,
+			  VPM_FETCHPAGE, NULL, 0, S_WRITE))
+		goto out;
+	kv.iov_base = dst;
+	kv.iov_len = 1000;
+	memset(dst, 0, 1000);
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, 1000);
+	if (vpm_data_copy(tv_mapping, PAGE_SIZE - 500, 1000, &iter,
+			  VPM_FETCHPAGE, NULL, 0, S_READ) ||
+	    iov_iter_count(&iter) || memcmp(src, dst, 1000)) {
+		pr_err("fetch path copy mismatch\n");
+		goto out;
+	}
+	ret = 0;
+out:
+	kfree(src);
+	kfree(dst);
+	return ret;
+}
+
+/* vpm_sync_pages(): the no-op cases, SM_INVAL, SM_DESTROY, release. */
+static int test_sync(void)
+{
+	struct vmap vml[MINVMAPS];
+	struct tv_snap a, b;
+	struct folio *folio;
+
+	TV_CHECK_EQ(tv_fill(8), 0);
+	tv_snap(&a);
+	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, PAGE_SIZE, 0), 0);
+	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, PAGE_SIZE, SM_DONTNEED), 0);
+	tv_snap(&b);
+	TV_CHECK_EQ(b.release - a.release, 0);
+
+	/* Cache four pages, then drop them with vpm_release_mapping(). */
+	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 0, 4 * PAGE_SIZE, VPM_FETCHPAGE,
+				  vml + 0, MINVMAPS, NULL, S_READ), 0);
+	vpm_unmap_pages(vml, S_READ);
+	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 2 * PAGE_SIZE, 2 * PAGE_SIZE,
+				  VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ), 0);
+	vpm_unmap_pages(vml, S_READ);
+	tv_snap(&a);
+	vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
+	tv_snap(&b);
+	if (tv_cache_on()) {
+		TV_CHECK_EQ(a.cached - b.cached, 4);
+		TV_CHECK_EQ(b.dropped - a.dropped, 4);
+	}
+
+	/* SM_DESTROY discards the pages. */
+	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 6 * PAGE_SIZE, PAGE_SIZE,
+				  VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ), 0);
+	vpm_unmap_pages(vml, S_READ);
+	tv_snap(&a);
+	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 6 * PAGE_SIZE, PAGE_SIZE,
+				   SM_DESTROY), 0);
+	tv_snap(&b);
+	TV_CHECK_EQ(b.release - a.release, 1);
+	if (tv_cache_on())
+		TV_CHECK_EQ(a.cached - b.cached, 1);
+	folio = filemap_get_folio(tv_mapping, 6);
+	TV_CHECK(IS_ERR_OR_NULL(folio));
+
+	/* SM_WRITE, SM_ASYNC: write back, keep the pages. */
+	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, 2 * PAGE_SIZE, SM_WRITE), 0);
+	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, 0, SM_WRITE | SM_ASYNC), 0);
+	folio = filemap_get_folio(tv_mapping, 0);
+	TV_CHECK(!IS_ERR_OR_NULL(folio));
+	folio_put(folio);
+	return 0;
+}
+
+struct tv_unmap_work {
+	struct vmap vml[MINVMAPS];
+	struct completion done;
+};
+
+static int tv_unmap_thread(void *arg)
+{
+	struct tv_unmap_work *w = arg;
+
+	vpm_unmap_pages(w->vml, S_READ);
+	complete(&w->done);
+	return 0;
+}
+
+/* A mapping made here is released by another thread. */
+static int test_cross_thread_unmap(void)
+{
+	struct tv_unmap_work *w;
+	struct task_struct *t;
+	struct tv_snap a, b;
+	int ret = -EINVAL;
+
+	TV_CHECK_EQ(tv_fill(4), 0);
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	init_completion(&w->done);
+	tv_snap(&a);
+	if (vpm_map_pages(tv_mapping, 0, 2 * PAGE_SIZE, VPM_FETCHPAGE, w->vml,
+			  MINVMAPS, NULL, S_READ))
+		goto out;
+	if (tv_cache_on() && vpm_stat_get("slots_in_use") != a.in_use + 2)
+		goto out_unmap;
+	t = kthread_run(tv_unmap_thread, w, "test_vpm_unmap");
+	if (IS_ERR(t))
+		goto out_unmap;
+	wait_for_completion(&w->done);
+	tv_snap(&b);
+	if (b.in_use != a.in_use)
+		goto out;
+	ret = 0;
+	goto out;
+out_unmap:
+	vpm_unmap_pages(w->vml, S_READ);
+out:
+	kfree(w);
+	return ret;
+}
+
+struct tv_waiter {
+	loff_t off;
+	int ret;
+	bool done;
+	struct completion finished;
+};
+
+static int tv_wait_thread(void *arg)
+{
+	struct tv_waiter *w = arg;
+	struct vmap vml[MINVMAPS];
+
+	allow_signal(SIGKILL);
+	w->ret = vpm_map_pages(tv_mapping, w->off, PAGE_SIZE, VPM_FETCHPAGE,
+			       vml, MINVMAPS, NULL, S_READ);
+	if (!w->ret)
+		vpm_unmap_pages(vml, S_READ);
+	WRITE_ONCE(w->done, true);
+	complete(&w->finished);
+	return 0;
+}
+
+/*
+ * Tiny cache only: hold every slot, so that a further mapping sleeps;
+ * a release wakes it; a fatal signal ends the wait with -EINTR.  Also
+ * checks that slots are stolen oldest first.
+ */
+static int test_tiny_cache(void)
+{
+	u64 nslots = vpm_stat_get("slots");
+	struct vmap (*held)[MINVMAPS];
+	struct tv_waiter *w;
+	struct task_struct *t;
+	struct tv_snap a, b;
+	int i, ret = -EINVAL, waited;
+	u64 nheld = 0;
+
+	if (!tv_cache_on() || nslots > 64 || nslots < 2)
+		return 0;	/* needs vpm_cache_slots <= 64 */
+
+	TV_CHECK_EQ(tv_fill(nslots + 4), 0);
+	held = kcalloc(nslots, sizeof(*held), GFP_KERNEL);
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!held || !w) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	/* Steal: map nslots + 1 pages one by one; page 0 loses its slot. */
+	for (i = 0; i <= nslots; i++) {
+		if (vpm_map_pages(tv_mapping, (loff_t)i << PAGE_SHIFT, 1,
+				  VPM_FETCHPAGE, held[0], MINVMAPS, NULL, S_READ))
+			goto out;
+		vpm_unmap_pages(held[0], S_READ);
+	}
+	tv_snap(&a);
+	if (vpm_map_pages(tv_mapping, 0, 1, VPM_FETCHPAGE, held[0], MINVMAPS,
+			  NULL, S_READ))
+		goto out;
+	vpm_unmap_pages(held[0], S_READ);
+	tv_snap(&b);
+	if (b.misses - a.misses != 1 || b.cached > nslots) {
+		pr_err("steal: misses +%llu cached %llu\n", b.misses - a.misses,
+		       b.cached);
+		goto out;
+	}
+
+	/* Hold every slot. */
+	for (i = 0; i < nslots; i++) {
+		if (vpm_map_pages(tv_mapping, (loff_t)i << PAGE_SHIFT, 1,
+				  VPM_FETCHPAGE, held[i], MINVMAPS, NULL, S_READ))
+			goto out_release;
+		nheld++;
+	}
+	if (vpm_stat_get("slots_in_use") != nslots)
+		goto out_release;
+
+	/* A mapping of one more page must wait... */
+	tv_snap(&a);
+	w->off = (loff_t)(nslots + 1) << PAGE_SHIFT;
+	init_completion(&w->finished);
+	t = kthread_run(tv_wait_thread, w, "test_vpm_wait");
+	if (IS_ERR(t))
+		goto out_release;
+	for (waited = 0; waited < 500 && vpm_stat_get("nofreevpms") == a.nofreevpms;
+	     waited++)
+		msleep(10);
+	if (vpm_stat_get("nofreevpms") == a.nofreevpms || READ_ONCE(w->done)) {
+		pr_err("mapping with every slot held did not wait\n");
+		goto out_join;
+	}
+	/* ...until a slot is released. */
+	vpm_unmap_pages(held[--nheld], S_READ);
+	if (!wait_for_completion_timeout(&w->finished, 10 * HZ)) {
+		pr_err("waiter not woken by a release\n");
+		goto out_join;
+	}
+	if (w->ret) {
+		pr_err("woken waiter failed: %d\n", w->ret);
+		goto out_release;
+	}
+
+	/* Hold everything again, and kill a waiter. */
+	if (vpm_map_pages(tv_mapping, (loff_t)nheld << PAGE_SHIFT, 1,
+			  VPM_FETCHPAGE, held[nheld], MINVMAPS, NULL, S_READ))
+		goto out_release;
+	nheld++;
+	tv_snap(&a);
+	w->done = false;
+	reinit_completion(&w->finished);
+	t = kthread_run(tv_wait_thread, w, "test_vpm_kill");
+	if (IS_ERR(t))
+		goto out_release;
+	for (waited = 0; waited < 500 && vpm_stat_get("nofreevpms") == a.nofreevpms;
+	     waited++)
+		msleep(10);
+	send_sig(SIGKILL, t, 1);
+	if (!wait_for_completion_timeout(&w->finished, 10 * HZ)) {
+		pr_err("killed waiter did not return\n");
+		goto out_join;
+	}
+	if (w->ret != -EINTR) {
+		pr_err("killed waiter returned %d\n", w->ret);
+		goto out_release;
+	}
+	ret = 0;
+	goto out_release;
+
+out_join:
+	/* Release everything so the waiter can finish, then wait for it. */
+	while (nheld)
+		vpm_unmap_pages(held[--nheld], S_READ);
+	wait_for_completion(&w->finished);
+out_release:
+	while (nheld)
+		vpm_unmap_pages(held[--nheld], S_READ);
+out:
+	kfree(held);
+	kfree(w);
+	return ret;
+}
+
+struct tv_stress {
+	struct completion done;
+	unsigned long maps;
+	int ret;
+	u32 seed;
+};
+
+static int tv_stress_thread(void *arg)
+{
+	struct tv_stress *s = arg;
+	struct vmap vml[5];
+	int i, j;
+
+	for (i = 0; i < 2000 && !s->ret; i++) {
+		u32 r = s->seed = s->seed * 1103515245 + 12345;
+		int first = (r >> 8) % (TV_PAGES - 4);
+		int n;
+
+		s->ret = vpm_map_pages(tv_mapping, (loff_t)first << PAGE_SHIFT,
+				       4 * PAGE_SIZE, VPM_FETCHPAGE, vml, 5,
+				       NULL, S_READ);
+		if (s->ret)
+			break;
+		n = tv_count(vml);
+		s->maps += n;
+		for (j = 0; j < n && !s->ret; j++)
+			s->ret = tv_check_page(&vml[j],
+					       (loff_t)(first + j) << PAGE_SHIFT);
+		vpm_unmap_pages(vml, S_READ);
+		if (!(i & 63))
+			cond_resched();
+	}
+	complete(&s->done);
+	return 0;
+}
+
+/* Concurrent readers on every online CPU, checked data and counters. */
+static int test_concurrent(void)
+{
+	unsigned int n = num_online_cpus() * nthreads_per_cpu, i, cpu;
+	struct tv_stress *s;
+	struct tv_snap a, b;
+	unsigned long maps = 0;
+	int ret = 0;
+
+	TV_CHECK_EQ(tv_fill(TV_PAGES), 0);
+	s = kcalloc(n, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	tv_snap(&a);
+	i = 0;
+	for_each_online_cpu(cpu) {
+		unsigned int k;
+
+		for (k = 0; k < nthreads_per_cpu; k++, i++) {
+			struct task_struct *t;
+
+			init_completion(&s[i].done);
+			s[i].seed = get_random_u32();
+			t = kthread_create(tv_stress_thread, &s[i],
+					   "test_vpm_%u_%u", cpu, k);
+			if (IS_ERR(t)) {
+				s[i].ret = PTR_ERR(t);
+				complete(&s[i].done);
+				continue;
+			}
+			kthread_bind(t, cpu);
+			wake_up_process(t);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&s[i].done);
+		if (s[i].ret && !ret)
+			ret = s[i].ret;
+		maps += s[i].maps;
+	}
+	tv_snap(&b);
+	kfree(s);
+	if (ret) {
+		pr_err("stress thread failed: %d\n", ret);
+		return ret;
+	}
+	TV_CHECK_EQ(b.in_use, a.in_use);
+	if (tv_cache_on())
+		TV_CHECK_EQ((b.hits - a.hits) + (b.misses - a.misses), maps);
+	return 0;
+}
+
+static void tv_run(const char *name, int (*fn)(void))
+{
+	int ret;
+
+	tests_run++;
+	ret = fn();
+	if (ret) {
+		pr_err("FAIL %s: %d\n", name, ret);
+		return;
+	}
+	pr_info("ok %s\n", name);
+	tests_passed++;
+}
+
+static int __init test_vpm_init(void)
+{
+	if (!path) {
+		pr_err("path= is required\n");
+		return -EINVAL;
+	}
+	tv_file = filp_open(path, O_RDWR | O_CREAT | O_TRUNC | O_LARGEFILE,
+			    0600);
+	if (IS_ERR(tv_file)) {
+		pr_err("cannot open %s: %ld\n", path, PTR_ERR(tv_file));
+		return PTR_ERR(tv_file);
+	}
+	tv_mapping = tv_file->f_mapping;
+
+	tv_run("hit_miss", test_hit_miss);
+	tv_run("clamps", test_clamps);
+	tv_run("create_path", test_create_path);
+	tv_run("data_copy", test_data_copy);
+	tv_run("sync", test_sync);
+	tv_run("cross_thread_unmap", test_cross_thread_unmap);
+	tv_run("tiny_cache", test_tiny_cache);
+	tv_run("concurrent", test_concurrent);
+
+	vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
+	fput(tv_file);
+	pr_info("%u of %u tests passed (cache %s, %llu slots)\n",
+		tests_passed, tests_run, tv_cache_on() ? "on" : "off",
+		vpm_stat_get("slots"));
+	return tests_passed == tests_run ? 0 : -EINVAL;
+}
+
+static void __exit test_vpm_exit(void)
+{
+}
+
 module_init(test_vpm_init);
+module_exit(test_vpm_exit);
 MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Tests of the vpm interface");
