@@ -50,7 +50,7 @@
  */
 struct vpmap {
 	u32			vpm_magic;
-	spinlock_t		vpm_lock;
+	spinlock_t		vpm_lock;	/* see above */
 	u32			vpm_refcnt;
 	u32			vpm_next;
 	u32			vpm_prev;
@@ -69,7 +69,7 @@ struct vpmap {
  * @vpmq_count: number of slots on the queue
  */
 struct vpm_freeq {
-	spinlock_t	vpmq_lock;
+	spinlock_t	vpmq_lock;	/* protects the links */
 	u32		vpmq_free;
 	u32		vpmq_count;
 } ____cacheline_aligned_in_smp;

@@ -24,17 +24,22 @@
 #include <linux/swap.h>
 #include <linux/uio.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/writeback.h>
 #include "vpm_internal.h"
 
 static void *vpm_kpm_mapin(struct page *page)
 {
-	return kmap(page);
+	if (!PageHighMem(page))
+		return page_address(page);
+	/* HIGHMEM: a mapping that outlives this thread, unlike kmap_local. */
+	return vmap(&page, 1, VM_MAP, PAGE_KERNEL);
 }
 
-static void vpm_kpm_mapout(struct page *page)
+static void vpm_kpm_mapout(struct page *page, void *addr)
 {
-	kunmap(page);
+	if (PageHighMem(page))
+		vunmap(addr);
 }
 
 /* The page behind a vmap entry's cookie. */
@@ -206,7 +211,8 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
 		/* vpm pages take no faults that would set this (hat_setref). */
 		folio_mark_accessed(folio);
 	}
-	vpm_kpm_mapout(page);
+	if (!IS_ERR(vm->vs_addr))
+		vpm_kpm_mapout(page, vm->vs_addr);
 	if (vpm_is_slot(vm->vs_data))
 		vpm_put_vpmap(vm->vs_data);
 	else
@@ -253,8 +259,8 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 
 	if (nseg < MINVMAPS || nseg > MAXVMAPS || !vml || !mapping ||
 	    (rw != S_READ && rw != S_WRITE)) {
-		pr_err_ratelimited("vpm_map_pages: bad argument (nseg %d, rw %d)\n",
-				   nseg, rw);
+		pr_err_ratelimited("%s: bad argument (nseg %d, rw %d)\n",
+				   __func__, nseg, rw);
 		if (vml && nseg > 0)
 			vpm_vml_clear(&vml[0]);
 		return -EINVAL;
@@ -264,7 +270,8 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	    off > MAX_LFS_FILESIZE - (loff_t)len)
 		return -EINVAL;
 	if (rw == S_WRITE && mapping_large_folio_support(mapping)) {
-		pr_err_ratelimited("vpm_map_pages: S_WRITE needs order-0 folios\n");
+		pr_err_ratelimited("%s: S_WRITE needs order-0 folios\n",
+				   __func__);
 		return -EOPNOTSUPP;
 	}
 
@@ -326,6 +333,15 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		vml[i].vs_addr = vpm_kpm_mapin(page);
 		vml[i].vs_len = PAGE_SIZE;
 		vpm_vml_clear(&vml[i + 1]);
+		if (unlikely(!vml[i].vs_addr)) {
+			/* Only a HIGHMEM vmap() can fail. */
+			vml[i].vs_addr = ERR_PTR(-ENOMEM);
+			vpm_put_folios(&fl[i + 1], npages - i - 1,
+				       rw == S_WRITE);
+			for (i = 0; vml[i].vs_data; i++)
+				vpm_unmap_entry(&vml[i], rw, false);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -379,9 +395,12 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 	if (err)
 		return err;
 
-	for (npages = 0; vml[npages].vs_data; npages++)
-		if (!fetchpage)
-			isnew[npages] = !folio_test_uptodate(page_folio(vpm_vmap_page(&vml[npages])));
+	for (npages = 0; vml[npages].vs_data; npages++) {
+		struct page *page = vpm_vmap_page(&vml[npages]);
+
+		isnew[npages] = !fetchpage &&
+				!folio_test_uptodate(page_folio(page));
+	}
 
 	/*
 	 * Zero the first page up to @off when asked (tmpfs wrtmp), and --

@@ -41,21 +41,24 @@ static unsigned int tests_passed;
 static struct file *tv_file;
 static struct address_space *tv_mapping;
 
-#define TV_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		pr_err("%s:%d: check failed: %s\n", __func__, __LINE__, #cond); \
-		return -EINVAL;						\
-	}								\
-} while (0)
+static bool tv_bad(bool bad, const char *fn, int line, const char *what)
+{
+	if (bad)
+		pr_err("%s:%d: check failed: %s\n", fn, line, what);
+	return bad;
+}
 
-#define TV_CHECK_EQ(a, b) do {						\
-	long long __a = (a), __b = (b);					\
-	if (__a != __b) {						\
-		pr_err("%s:%d: %s == %lld, expected %s == %lld\n",	\
-		       __func__, __LINE__, #a, __a, #b, __b);		\
-		return -EINVAL;						\
-	}								\
-} while (0)
+static bool tv_ne(long long a, long long b, const char *fn, int line,
+		  const char *what)
+{
+	if (a != b)
+		pr_err("%s:%d: %s: %lld, expected %lld\n", fn, line, what, a, b);
+	return a != b;
+}
+
+/* True (and logged) when a check fails; the caller returns -EINVAL. */
+#define TV_BAD(cond)	tv_bad(!(cond), __func__, __LINE__, #cond)
+#define TV_NE(a, b)	tv_ne((a), (b), __func__, __LINE__, #a " == " #b)
 
 struct tv_snap {
 	u64 hits, misses, getpage, pagecreate, zerostart, nofreevpms;
@@ -144,40 +147,58 @@ static int test_hit_miss(void)
 	struct tv_snap a, b, c;
 	int ret;
 
-	TV_CHECK_EQ(tv_fill(4), 0);
+	if (TV_NE(tv_fill(4), 0))
+		return -EINVAL;
 	tv_snap(&a);
 	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE, vml,
 			    MINVMAPS, NULL, S_READ);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(tv_count(vml), 1);
-	TV_CHECK_EQ(tv_check_page(&vml[0], 0), 0);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(tv_count(vml), 1))
+		return -EINVAL;
+	if (TV_NE(tv_check_page(&vml[0], 0), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
-	TV_CHECK(!vml[0].vs_data && !vml[0].vs_addr);
+	if (TV_BAD(!vml[0].vs_data && !vml[0].vs_addr))
+		return -EINVAL;
 	tv_snap(&b);
-	TV_CHECK_EQ(b.getmap - a.getmap, 1);
+	if (TV_NE(b.getmap - a.getmap, 1))
+		return -EINVAL;
 	if (tv_cache_on()) {
 		/* Not in the cache yet: getpage, then a miss. */
-		TV_CHECK_EQ(b.getpage - a.getpage, 1);
-		TV_CHECK_EQ(b.misses - a.misses, 1);
-		TV_CHECK_EQ(b.hits - a.hits, 0);
-		TV_CHECK_EQ(b.cached - a.cached, 1);
+		if (TV_NE(b.getpage - a.getpage, 1))
+			return -EINVAL;
+		if (TV_NE(b.misses - a.misses, 1))
+			return -EINVAL;
+		if (TV_NE(b.hits - a.hits, 0))
+			return -EINVAL;
+		if (TV_NE(b.cached - a.cached, 1))
+			return -EINVAL;
 	} else {
 		/* Without the cache the page is found directly. */
-		TV_CHECK_EQ(b.getpage - a.getpage, 0);
-		TV_CHECK_EQ(b.misses - a.misses, 0);
+		if (TV_NE(b.getpage - a.getpage, 0))
+			return -EINVAL;
+		if (TV_NE(b.misses - a.misses, 0))
+			return -EINVAL;
 	}
 
 	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE, vml,
 			    MINVMAPS, NULL, S_READ);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(tv_check_page(&vml[0], 0), 0);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(tv_check_page(&vml[0], 0), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
 	vpm_unmap_pages(vml, S_READ);	/* second call is a no-op */
 	tv_snap(&c);
-	TV_CHECK_EQ(c.getpage - b.getpage, 0);
-	TV_CHECK_EQ(c.misses - b.misses, 0);
-	TV_CHECK_EQ(c.hits - b.hits, tv_cache_on() ? 1 : 0);
-	TV_CHECK_EQ(c.in_use, a.in_use);
+	if (TV_NE(c.getpage - b.getpage, 0))
+		return -EINVAL;
+	if (TV_NE(c.misses - b.misses, 0))
+		return -EINVAL;
+	if (TV_NE(c.hits - b.hits, tv_cache_on() ? 1 : 0))
+		return -EINVAL;
+	if (TV_NE(c.in_use, a.in_use))
+		return -EINVAL;
 	return 0;
 }
 
@@ -187,54 +208,74 @@ static int test_clamps(void)
 	struct vmap vml[MAXVMAPS + 1];
 	int ret, i;
 
-	TV_CHECK_EQ(tv_fill(TV_PAGES), 0);
+	if (TV_NE(tv_fill(TV_PAGES), 0))
+		return -EINVAL;
 
 	/* Clamped to VPMMAXPGS. */
 	ret = vpm_map_pages(tv_mapping, 0, 64 * PAGE_SIZE, VPM_FETCHPAGE, vml,
 			    MAXVMAPS, NULL, S_READ);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(tv_count(vml), VPMMAXPGS);
-	TV_CHECK(!vml[VPMMAXPGS].vs_addr);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(tv_count(vml), VPMMAXPGS))
+		return -EINVAL;
+	if (TV_BAD(!vml[VPMMAXPGS].vs_addr))
+		return -EINVAL;
 	for (i = 0; i < VPMMAXPGS; i++) {
-		TV_CHECK_EQ(vml[i].vs_len, PAGE_SIZE);
-		TV_CHECK_EQ(tv_check_page(&vml[i], (loff_t)i << PAGE_SHIFT), 0);
+		if (TV_NE(vml[i].vs_len, PAGE_SIZE))
+			return -EINVAL;
+		if (TV_NE(tv_check_page(&vml[i], (loff_t)i << PAGE_SHIFT), 0))
+			return -EINVAL;
 	}
 	vpm_unmap_pages(vml, S_READ);
 
 	/* Clamped to nseg - 1. */
 	ret = vpm_map_pages(tv_mapping, 0, 10 * PAGE_SIZE, VPM_FETCHPAGE, vml,
 			    5, NULL, S_READ);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(tv_count(vml), 4);
-	TV_CHECK(!vml[4].vs_addr);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(tv_count(vml), 4))
+		return -EINVAL;
+	if (TV_BAD(!vml[4].vs_addr))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
 
 	/* An unaligned range is rounded out to whole pages. */
 	ret = vpm_map_pages(tv_mapping, 100, PAGE_SIZE, VPM_FETCHPAGE, vml,
 			    MINVMAPS, NULL, S_READ);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(tv_count(vml), 2);
-	TV_CHECK_EQ(tv_check_page(&vml[1], PAGE_SIZE), 0);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(tv_count(vml), 2))
+		return -EINVAL;
+	if (TV_NE(tv_check_page(&vml[1], PAGE_SIZE), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
 
 	/* A mid-file start. */
 	ret = vpm_map_pages(tv_mapping, 5 * PAGE_SIZE + 1, 1, VPM_FETCHPAGE,
 			    vml, MINVMAPS, NULL, S_READ);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(tv_count(vml), 1);
-	TV_CHECK_EQ(tv_check_page(&vml[0], 5 * PAGE_SIZE), 0);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(tv_count(vml), 1))
+		return -EINVAL;
+	if (TV_NE(tv_check_page(&vml[0], 5 * PAGE_SIZE), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
 
 	/* Bad arguments: -EINVAL and an empty list. */
 	vml[0].vs_data = (void *)1;
-	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE,
-				  vml, MINVMAPS - 1, NULL, S_READ), -EINVAL);
-	TV_CHECK(!vml[0].vs_data);
-	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE,
-				  vml, MAXVMAPS + 1, NULL, S_READ), -EINVAL);
-	TV_CHECK_EQ(vpm_map_pages(tv_mapping, -1, PAGE_SIZE, VPM_FETCHPAGE,
-				  vml, MINVMAPS, NULL, S_READ), -EINVAL);
-	TV_CHECK(!vml[0].vs_data);
+	if (TV_NE(vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE,
+				vml, MINVMAPS - 1, NULL, S_READ), -EINVAL))
+		return -EINVAL;
+	if (TV_BAD(!vml[0].vs_data))
+		return -EINVAL;
+	if (TV_NE(vpm_map_pages(tv_mapping, 0, PAGE_SIZE, VPM_FETCHPAGE,
+				vml, MAXVMAPS + 1, NULL, S_READ), -EINVAL))
+		return -EINVAL;
+	if (TV_NE(vpm_map_pages(tv_mapping, -1, PAGE_SIZE, VPM_FETCHPAGE,
+				vml, MINVMAPS, NULL, S_READ), -EINVAL))
+		return -EINVAL;
+	if (TV_BAD(!vml[0].vs_data))
+		return -EINVAL;
 	return 0;
 }
 
@@ -246,46 +287,62 @@ static int test_create_path(void)
 	struct folio *folio;
 	int newpage = 0, ret;
 
-	TV_CHECK_EQ(tv_fill(2), 0);
+	if (TV_NE(tv_fill(2), 0))
+		return -EINVAL;
 	tv_snap(&a);
 	/* Pages 4 and 5 are beyond EOF: created. */
 	ret = vpm_map_pages(tv_mapping, 4 * PAGE_SIZE, 2 * PAGE_SIZE, 0, vml,
 			    MINVMAPS, &newpage, S_WRITE);
 	if (ret == -EOPNOTSUPP)
 		return 0;	/* large folios: S_WRITE not offered */
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(newpage, 1);
-	TV_CHECK_EQ(tv_count(vml), 2);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(newpage, 1))
+		return -EINVAL;
+	if (TV_NE(tv_count(vml), 2))
+		return -EINVAL;
 	folio = page_folio(virt_to_page(vml[0].vs_addr));
-	TV_CHECK(folio_test_locked(folio));
-	TV_CHECK(!folio_test_uptodate(folio));
+	if (TV_BAD(folio_test_locked(folio)))
+		return -EINVAL;
+	if (TV_BAD(!folio_test_uptodate(folio)))
+		return -EINVAL;
 	memset(vml[0].vs_addr, 0xa5, PAGE_SIZE);
 	memset(vml[1].vs_addr, 0x5a, PAGE_SIZE);
 	folio_get(folio);
 	vpm_unmap_pages(vml, S_WRITE);
-	TV_CHECK(!folio_test_locked(folio));
-	TV_CHECK(folio_test_uptodate(folio));
-	TV_CHECK(folio_test_dirty(folio));
+	if (TV_BAD(!folio_test_locked(folio)))
+		return -EINVAL;
+	if (TV_BAD(folio_test_uptodate(folio)))
+		return -EINVAL;
+	if (TV_BAD(folio_test_dirty(folio)))
+		return -EINVAL;
 	folio_put(folio);
 	tv_snap(&b);
-	TV_CHECK_EQ(b.pagecreate - a.pagecreate, 2);
+	if (TV_NE(b.pagecreate - a.pagecreate, 2))
+		return -EINVAL;
 
 	/* Existing pages: newpage is left as the caller set it. */
 	newpage = 0;
 	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, 0, vml, MINVMAPS,
 			    &newpage, S_WRITE);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(newpage, 0);
-	TV_CHECK_EQ(tv_check_page(&vml[0], 0), 0);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(newpage, 0))
+		return -EINVAL;
+	if (TV_NE(tv_check_page(&vml[0], 0), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_WRITE);
 	newpage = 1;
 	ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE, 0, vml, MINVMAPS,
 			    &newpage, S_WRITE);
-	TV_CHECK_EQ(ret, 0);
-	TV_CHECK_EQ(newpage, 1);
+	if (TV_NE(ret, 0))
+		return -EINVAL;
+	if (TV_NE(newpage, 1))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_WRITE);
 	tv_snap(&a);
-	TV_CHECK_EQ(a.pagecreate - b.pagecreate, 0);
+	if (TV_NE(a.pagecreate - b.pagecreate, 0))
+		return -EINVAL;
 	return 0;
 }
 
@@ -418,47 +475,63 @@ static int test_sync(void)
 	struct tv_snap a, b;
 	struct folio *folio;
 
-	TV_CHECK_EQ(tv_fill(8), 0);
+	if (TV_NE(tv_fill(8), 0))
+		return -EINVAL;
 	tv_snap(&a);
-	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, PAGE_SIZE, 0), 0);
-	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, PAGE_SIZE, SM_DONTNEED), 0);
+	if (TV_NE(vpm_sync_pages(tv_mapping, 0, PAGE_SIZE, 0), 0))
+		return -EINVAL;
+	if (TV_NE(vpm_sync_pages(tv_mapping, 0, PAGE_SIZE, SM_DONTNEED), 0))
+		return -EINVAL;
 	tv_snap(&b);
-	TV_CHECK_EQ(b.release - a.release, 0);
+	if (TV_NE(b.release - a.release, 0))
+		return -EINVAL;
 
 	/* Cache four pages, then drop them with vpm_release_mapping(). */
-	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 0, 4 * PAGE_SIZE, VPM_FETCHPAGE,
-				  vml + 0, MINVMAPS, NULL, S_READ), 0);
+	if (TV_NE(vpm_map_pages(tv_mapping, 0, 4 * PAGE_SIZE, VPM_FETCHPAGE,
+				vml + 0, MINVMAPS, NULL, S_READ), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
-	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 2 * PAGE_SIZE, 2 * PAGE_SIZE,
-				  VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ), 0);
+	if (TV_NE(vpm_map_pages(tv_mapping, 2 * PAGE_SIZE, 2 * PAGE_SIZE,
+				VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
 	tv_snap(&a);
 	vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
 	tv_snap(&b);
 	if (tv_cache_on()) {
-		TV_CHECK_EQ(a.cached - b.cached, 4);
-		TV_CHECK_EQ(b.dropped - a.dropped, 4);
+		if (TV_NE(a.cached - b.cached, 4))
+			return -EINVAL;
+		if (TV_NE(b.dropped - a.dropped, 4))
+			return -EINVAL;
 	}
 
 	/* SM_DESTROY discards the pages. */
-	TV_CHECK_EQ(vpm_map_pages(tv_mapping, 6 * PAGE_SIZE, PAGE_SIZE,
-				  VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ), 0);
+	if (TV_NE(vpm_map_pages(tv_mapping, 6 * PAGE_SIZE, PAGE_SIZE,
+				VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ), 0))
+		return -EINVAL;
 	vpm_unmap_pages(vml, S_READ);
 	tv_snap(&a);
-	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 6 * PAGE_SIZE, PAGE_SIZE,
-				   SM_DESTROY), 0);
+	if (TV_NE(vpm_sync_pages(tv_mapping, 6 * PAGE_SIZE, PAGE_SIZE,
+				 SM_DESTROY), 0))
+		return -EINVAL;
 	tv_snap(&b);
-	TV_CHECK_EQ(b.release - a.release, 1);
+	if (TV_NE(b.release - a.release, 1))
+		return -EINVAL;
 	if (tv_cache_on())
-		TV_CHECK_EQ(a.cached - b.cached, 1);
+		if (TV_NE(a.cached - b.cached, 1))
+			return -EINVAL;
 	folio = filemap_get_folio(tv_mapping, 6);
-	TV_CHECK(IS_ERR_OR_NULL(folio));
+	if (TV_BAD(IS_ERR_OR_NULL(folio)))
+		return -EINVAL;
 
 	/* SM_WRITE, SM_ASYNC: write back, keep the pages. */
-	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, 2 * PAGE_SIZE, SM_WRITE), 0);
-	TV_CHECK_EQ(vpm_sync_pages(tv_mapping, 0, 0, SM_WRITE | SM_ASYNC), 0);
+	if (TV_NE(vpm_sync_pages(tv_mapping, 0, 2 * PAGE_SIZE, SM_WRITE), 0))
+		return -EINVAL;
+	if (TV_NE(vpm_sync_pages(tv_mapping, 0, 0, SM_WRITE | SM_ASYNC), 0))
+		return -EINVAL;
 	folio = filemap_get_folio(tv_mapping, 0);
-	TV_CHECK(!IS_ERR_OR_NULL(folio));
+	if (TV_BAD(!IS_ERR_OR_NULL(folio)))
+		return -EINVAL;
 	folio_put(folio);
 	return 0;
 }
@@ -485,7 +558,8 @@ static int test_cross_thread_unmap(void)
 	struct tv_snap a, b;
 	int ret = -EINVAL;
 
-	TV_CHECK_EQ(tv_fill(4), 0);
+	if (TV_NE(tv_fill(4), 0))
+		return -EINVAL;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
@@ -552,7 +626,8 @@ static int test_tiny_cache(void)
 	if (!tv_cache_on() || nslots > 64 || nslots < 2)
 		return 0;	/* needs vpm_cache_slots <= 64 */
 
-	TV_CHECK_EQ(tv_fill(nslots + 4), 0);
+	if (TV_NE(tv_fill(nslots + 4), 0))
+		return -EINVAL;
 	held = kcalloc(nslots, sizeof(*held), GFP_KERNEL);
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!held || !w) {
@@ -598,7 +673,7 @@ static int test_tiny_cache(void)
 		goto out_release;
 	for (waited = 0; waited < 500 && vpm_stat_get("nofreevpms") == a.nofreevpms;
 	     waited++)
-		msleep(10);
+		msleep(20);
 	if (vpm_stat_get("nofreevpms") == a.nofreevpms || READ_ONCE(w->done)) {
 		pr_err("mapping with every slot held did not wait\n");
 		goto out_join;
@@ -627,7 +702,7 @@ static int test_tiny_cache(void)
 		goto out_release;
 	for (waited = 0; waited < 500 && vpm_stat_get("nofreevpms") == a.nofreevpms;
 	     waited++)
-		msleep(10);
+		msleep(20);
 	send_sig(SIGKILL, t, 1);
 	if (!wait_for_completion_timeout(&w->finished, 10 * HZ)) {
 		pr_err("killed waiter did not return\n");
@@ -699,7 +774,8 @@ static int test_concurrent(void)
 	unsigned long maps = 0;
 	int ret = 0;
 
-	TV_CHECK_EQ(tv_fill(TV_PAGES), 0);
+	if (TV_NE(tv_fill(TV_PAGES), 0))
+		return -EINVAL;
 	s = kcalloc(n, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
@@ -736,9 +812,11 @@ static int test_concurrent(void)
 		pr_err("stress thread failed: %d\n", ret);
 		return ret;
 	}
-	TV_CHECK_EQ(b.in_use, a.in_use);
+	if (TV_NE(b.in_use, a.in_use))
+		return -EINVAL;
 	if (tv_cache_on())
-		TV_CHECK_EQ((b.hits - a.hits) + (b.misses - a.misses), maps);
+		if (TV_NE((b.hits - a.hits) + (b.misses - a.misses), maps))
+			return -EINVAL;
 	return 0;
 }
 
