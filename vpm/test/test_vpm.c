@@ -30,6 +30,10 @@ static char *path;
 module_param(path, charp, 0444);
 MODULE_PARM_DESC(path, "File to create and test on (required)");
 
+static char *only;
+module_param(only, charp, 0444);
+MODULE_PARM_DESC(only, "Run only the test of this name");
+
 static unsigned int nthreads_per_cpu = 2;
 module_param(nthreads_per_cpu, uint, 0444);
 MODULE_PARM_DESC(nthreads_per_cpu, "Stress threads per online CPU");
@@ -824,6 +828,8 @@ static void tv_run(const char *name, int (*fn)(void))
 {
 	int ret;
 
+	if (only && strcmp(only, name))
+		return;
 	tests_run++;
 	ret = fn();
 	if (ret) {

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_vpm.ko in the VM, under each cache configuration, on ramfs and on
+# ext2 (a real block file system with writeback): default cache, a tiny
+# cache (steal and wait paths), the cache off, and bad tunables (warned
+# about and replaced, never a failed load).  Then 100 load/unload cycles.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+img=$top/build/check/test-vpm-ext2.img
+rm -f "$img"
+truncate -s 64M "$img"
+mkfs.ext2 -q -F "$img"
+
+exec "$top/scripts/vmtest" --no-load --disk "$img" --timeout 900 -- '
+set -e
+mkdir -p /mnt/r /mnt/e
+mount -t ramfs none /mnt/r
+fs="/mnt/r"
+if modprobe ext4 2>/dev/null && mount -t ext2 /dev/vda /mnt/e; then
+	fs="$fs /mnt/e"
+else
+	echo "# ext2 not available in the guest; ramfs only"
+fi
+
+run() {	# run PARAMS...: load vpm with PARAMS, run test_vpm on every fs
+	modprobe vpm "$@"
+	for d in $fs; do
+		dmesg -c >/dev/null
+		if ! modprobe test_vpm path=$d/test_vpm.dat; then
+			dmesg | grep test_vpm
+			echo "FAIL: test_vpm on $d with vpm $*"
+			exit 1
+		fi
+		dmesg | grep "tests passed"
+		rmmod test_vpm
+	done
+	cat /sys/kernel/debug/vpm/stats | tr "\n" " "; echo
+	rmmod vpm
+}
+
+run
+run vpm_cache_slots=8
+run vpm_cache_slots=16 vpm_nfreelist=1
+run vpm_cache_enable=0
+
+# Bad tunables: a warning and a safe value, never a failed load.
+dmesg -c >/dev/null
+modprobe vpm vpm_nfreelist=-3 vpm_cache_percent=500 vpm_cachemode=7
+dmesg | grep -q "vpm_nfreelist -3 out of range" || { echo "no nfreelist warning"; exit 1; }
+dmesg | grep -q "vpm_cache_percent 500 out of range" || { echo "no percent warning"; exit 1; }
+dmesg | grep -q "vpm_cachemode 7 not supported" || { echo "no cachemode warning"; exit 1; }
+n=$(grep -c ^processor /proc/cpuinfo)
+want=1; while [ $want -lt $((2 * n)) ]; do want=$((want * 2)); done
+got=$(awk "\$1 == \"freelists\" { print \$2 }" /sys/kernel/debug/vpm/stats)
+[ "$got" = "$want" ] || { echo "freelists $got, expected $want"; exit 1; }
+rmmod vpm
+
+# 100 load/unload cycles with pages cached each time.
+echo hello > /mnt/r/cycle
+for i in $(seq 100); do
+	modprobe vpm vpm_cache_slots=64
+	modprobe test_vpm path=/mnt/r/cycle only=hit_miss
+	rmmod test_vpm
+	rmmod vpm
+done
+echo "100 load/unload cycles done"
+'
