@@ -1,26 +1,427 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmfs: superblock, mount (fs_context), statfs and module glue.
+ */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
-#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/fs_parser.h>
+#include <linux/slab.h>
+#include <linux/statfs.h>
+#include <linux/blkdev.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <vpm/vpm.h>
+#include "vpmfs.h"
+
+static struct kmem_cache *vpmfs_inode_cachep;
+
+/**
+ * __vpmfs_error() - report an on-disk inconsistency
+ * @sb: the file system
+ * @func: where it was found
+ * @fmt: printf format of the message
+ *
+ * Logs one rate-limited line and marks the file system as having errors
+ * (written to s_state on the next superblock write).
+ */
+void __vpmfs_error(struct super_block *sb, const char *func,
+		   const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err_ratelimited("%s: error in %s: %pV\n", sb->s_id, func, &vaf);
+	va_end(args);
+	VPMFS_SB(sb)->errors = true;
+}
+
+static struct inode *vpmfs_alloc_inode(struct super_block *sb)
+{
+	struct vpmfs_inode_info *vi;
+
+	vi = alloc_inode_sb(sb, vpmfs_inode_cachep, GFP_KERNEL);
+	if (!vi)
+		return NULL;
+	memset(vi->i_block, 0, sizeof(vi->i_block));
+	vi->i_nblocks = 0;
+	return &vi->vfs_inode;
+}
+
+static void vpmfs_free_inode(struct inode *inode)
+{
+	kmem_cache_free(vpmfs_inode_cachep, VPMFS_I(inode));
+}
+
+static void vpmfs_inode_init_once(void *p)
+{
+	struct vpmfs_inode_info *vi = p;
+
+	mutex_init(&vi->i_map_lock);
+	inode_init_once(&vi->vfs_inode);
+}
+
+/* Write the in-memory counters and state to block 0. */
+static int vpmfs_commit_super(struct super_block *sb, bool clean, bool wait)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	struct vpmfs_super_block *ds = (void *)sbi->sbh->b_data;
+	u32 state;
+
+	lock_buffer(sbi->sbh);
+	mutex_lock(&sbi->alloc_lock);
+	ds->s_free_blocks = cpu_to_le32(sbi->free_blocks);
+	ds->s_free_inodes = cpu_to_le32(sbi->free_inodes);
+	mutex_unlock(&sbi->alloc_lock);
+	state = le32_to_cpu(ds->s_state);
+	if (clean && !sbi->errors)
+		state |= VPMFS_STATE_CLEAN;
+	else
+		state &= ~VPMFS_STATE_CLEAN;
+	if (sbi->errors)
+		state |= VPMFS_STATE_ERROR;
+	ds->s_state = cpu_to_le32(state);
+	ds->s_write_time = cpu_to_le64(ktime_get_real_seconds());
+	ds->s_checksum = cpu_to_le32(vpmfs_sb_csum(ds));
+	unlock_buffer(sbi->sbh);
+	mark_buffer_dirty(sbi->sbh);
+	if (wait)
+		return sync_dirty_buffer(sbi->sbh);
+	return 0;
+}
+
+static int vpmfs_sync_fs(struct super_block *sb, int wait)
+{
+	if (sb_rdonly(sb))
+		return 0;
+	return vpmfs_commit_super(sb, false, wait);
+}
+
+static void vpmfs_put_super(struct super_block *sb)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+
+	if (!sb_rdonly(sb))
+		vpmfs_commit_super(sb, true, true);
+	brelse(sbi->sbh);
+	sb->s_fs_info = NULL;
+	kfree(sbi);
+}
+
+static int vpmfs_statfs(struct dentry *dentry, struct kstatfs *buf)
+{
+	struct super_block *sb = dentry->d_sb;
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	struct vpmfs_super_block *ds = (void *)sbi->sbh->b_data;
+	u64 id = le64_to_cpup((__le64 *)ds->s_uuid) ^
+		 le64_to_cpup((__le64 *)(ds->s_uuid + 8));
+
+	buf->f_type = VPMFS_MAGIC;
+	buf->f_bsize = VPMFS_BLOCK_SIZE;
+	buf->f_frsize = VPMFS_BLOCK_SIZE;
+	buf->f_blocks = sbi->blocks - sbi->l.data_start;
+	mutex_lock(&sbi->alloc_lock);
+	buf->f_bfree = sbi->free_blocks;
+	buf->f_ffree = sbi->free_inodes;
+	mutex_unlock(&sbi->alloc_lock);
+	buf->f_bavail = buf->f_bfree;
+	buf->f_files = sbi->inodes - 1;
+	buf->f_namelen = VPMFS_NAME_LEN;
+	buf->f_fsid = u64_to_fsid(id);
+	return 0;
+}
+
+static int vpmfs_show_options(struct seq_file *m, struct dentry *root)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(root->d_sb);
+
+	seq_printf(m, ",copy=%s",
+		   sbi->copy_mode == VPMFS_COPY_VPM ? "vpm" : "generic");
+	return 0;
+}
+
+static const struct super_operations vpmfs_sops = {
+	.alloc_inode	= vpmfs_alloc_inode,
+	.free_inode	= vpmfs_free_inode,
+	.write_inode	= vpmfs_write_inode,
+	.evict_inode	= vpmfs_evict_inode,
+	.put_super	= vpmfs_put_super,
+	.sync_fs	= vpmfs_sync_fs,
+	.statfs		= vpmfs_statfs,
+	.show_options	= vpmfs_show_options,
+};
+
+/* ---- mount ---- */
+
+struct vpmfs_fs_context {
+	enum vpmfs_copy_mode copy_mode;
+};
+
+enum { Opt_copy };
+
+static const struct constant_table vpmfs_param_copy[] = {
+	{ "vpm",	VPMFS_COPY_VPM },
+	{ "generic",	VPMFS_COPY_GENERIC },
+	{}
+};
+
+static const struct fs_parameter_spec vpmfs_fs_parameters[] = {
+	fsparam_enum("copy", Opt_copy, vpmfs_param_copy),
+	{}
+};
+
+static int vpmfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
+{
+	struct vpmfs_fs_context *ctx = fc->fs_private;
+	struct fs_parse_result result;
+	int opt;
+
+	opt = fs_parse(fc, vpmfs_fs_parameters, param, &result);
+	if (opt < 0)
+		return opt;
+	switch (opt) {
+	case Opt_copy:
+		ctx->copy_mode = result.uint_32;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Check every superblock field against the device and the layout rule. */
+static int vpmfs_check_super(struct fs_context *fc, struct super_block *sb,
+			     const struct vpmfs_super_block *ds,
+			     struct vpmfs_sb_info *sbi)
+{
+	bool silent = fc->sb_flags & SB_SILENT;
+	u64 dev_blocks = bdev_nr_bytes(sb->s_bdev) >> VPMFS_BLOCK_SHIFT;
+	struct vpmfs_layout l;
+	u32 v;
+
+	if (le32_to_cpu(ds->s_magic) != VPMFS_MAGIC) {
+		if (!silent)
+			errorf(fc, "%s: bad magic number", sb->s_id);
+		return -EINVAL;
+	}
+	if (le32_to_cpu(ds->s_checksum) != vpmfs_sb_csum(ds))
+		return invalf(fc, "%s: superblock checksum mismatch", sb->s_id);
+	v = le32_to_cpu(ds->s_version);
+	if (v != VPMFS_VERSION)
+		return invalf(fc, "%s: unsupported version %u", sb->s_id, v);
+	if (le32_to_cpu(ds->s_feature_incompat) & ~VPMFS_FEATURE_INCOMPAT_SUPP)
+		return invalf(fc, "%s: unsupported incompatible features 0x%x",
+			      sb->s_id, le32_to_cpu(ds->s_feature_incompat));
+	if ((le32_to_cpu(ds->s_feature_ro_compat) &
+	     ~VPMFS_FEATURE_RO_COMPAT_SUPP) && !(fc->sb_flags & SB_RDONLY))
+		return invalf(fc, "%s: unsupported features, mount read-only",
+			      sb->s_id);
+	if (le32_to_cpu(ds->s_block_size) != VPMFS_BLOCK_SIZE)
+		return invalf(fc, "%s: unsupported block size %u", sb->s_id,
+			      le32_to_cpu(ds->s_block_size));
+	sbi->blocks = le32_to_cpu(ds->s_blocks_count);
+	sbi->inodes = le32_to_cpu(ds->s_inodes_count);
+	if (vpmfs_compute_layout(sbi->blocks, sbi->inodes, &l))
+		return invalf(fc, "%s: bad block or inode count (%u, %u)",
+			      sb->s_id, sbi->blocks, sbi->inodes);
+	if (sbi->blocks > dev_blocks)
+		return invalf(fc, "%s: file system (%u blocks) larger than device (%llu)",
+			      sb->s_id, sbi->blocks, dev_blocks);
+	if (le32_to_cpu(ds->s_ibitmap_start) != l.ibitmap_start ||
+	    le32_to_cpu(ds->s_ibitmap_blocks) != l.ibitmap_blocks ||
+	    le32_to_cpu(ds->s_bbitmap_start) != l.bbitmap_start ||
+	    le32_to_cpu(ds->s_bbitmap_blocks) != l.bbitmap_blocks ||
+	    le32_to_cpu(ds->s_itable_start) != l.itable_start ||
+	    le32_to_cpu(ds->s_itable_blocks) != l.itable_blocks ||
+	    le32_to_cpu(ds->s_data_start) != l.data_start)
+		return invalf(fc, "%s: inconsistent metadata layout", sb->s_id);
+	if (le32_to_cpu(ds->s_root_ino) != VPMFS_ROOT_INO)
+		return invalf(fc, "%s: bad root inode number", sb->s_id);
+	if (le32_to_cpu(ds->s_state) & ~(VPMFS_STATE_CLEAN | VPMFS_STATE_ERROR))
+		return invalf(fc, "%s: bad state 0x%x", sb->s_id,
+			      le32_to_cpu(ds->s_state));
+	sbi->l = l;
+	return 0;
+}
+
+static int vpmfs_fill_super(struct super_block *sb, struct fs_context *fc)
+{
+	struct vpmfs_fs_context *ctx = fc->fs_private;
+	struct vpmfs_super_block *ds;
+	struct vpmfs_sb_info *sbi;
+	struct inode *root;
+	int err;
+
+	sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
+	if (!sbi)
+		return -ENOMEM;
+	mutex_init(&sbi->alloc_lock);
+	sbi->copy_mode = ctx->copy_mode;
+	sb->s_fs_info = sbi;
+
+	if (!sb_set_blocksize(sb, VPMFS_BLOCK_SIZE)) {
+		err = invalf(fc, "%s: device block size above 4096", sb->s_id);
+		goto out_free;
+	}
+	sbi->sbh = sb_bread(sb, 0);
+	if (!sbi->sbh) {
+		errorf(fc, "%s: cannot read the superblock", sb->s_id);
+		err = -EIO;
+		goto out_free;
+	}
+	ds = (void *)sbi->sbh->b_data;
+	err = vpmfs_check_super(fc, sb, ds, sbi);
+	if (err)
+		goto out_brelse;
+
+	sb->s_magic = VPMFS_MAGIC;
+	sb->s_op = &vpmfs_sops;
+	sb->s_maxbytes = VPMFS_MAX_FILE_SIZE;
+	sb->s_max_links = VPMFS_MAX_LINKS;
+	sb->s_time_gran = 1;
+	sb->s_time_min = 0;
+	sb->s_time_max = S64_MAX;
+	memcpy(&sb->s_uuid, ds->s_uuid, sizeof(ds->s_uuid));
+	if (le32_to_cpu(ds->s_state) & VPMFS_STATE_ERROR)
+		pr_warn("%s: file system has errors, run fsck.vpmfs\n", sb->s_id);
+	else if (!(le32_to_cpu(ds->s_state) & VPMFS_STATE_CLEAN))
+		pr_warn("%s: file system was not cleanly unmounted, run fsck.vpmfs\n",
+			sb->s_id);
+
+	err = vpmfs_count_free(sb);
+	if (err) {
+		errorf(fc, "%s: cannot read the allocation bitmaps", sb->s_id);
+		goto out_brelse;
+	}
+
+	root = vpmfs_iget(sb, VPMFS_ROOT_INO);
+	if (IS_ERR(root)) {
+		err = PTR_ERR(root);
+		errorf(fc, "%s: cannot read the root inode (%d)", sb->s_id, err);
+		goto out_brelse;
+	}
+	if (!S_ISDIR(root->i_mode)) {
+		iput(root);
+		err = invalf(fc, "%s: root inode is not a directory", sb->s_id);
+		goto out_brelse;
+	}
+	sb->s_root = d_make_root(root);
+	if (!sb->s_root) {
+		err = -ENOMEM;
+		goto out_brelse;
+	}
+	if (!sb_rdonly(sb)) {
+		le32_add_cpu(&ds->s_mount_count, 1);
+		ds->s_mount_time = cpu_to_le64(ktime_get_real_seconds());
+		vpmfs_commit_super(sb, false, true);
+	}
+	return 0;
+
+out_brelse:
+	brelse(sbi->sbh);
+out_free:
+	sb->s_fs_info = NULL;
+	kfree(sbi);
+	return err;
+}
+
+static int vpmfs_get_tree(struct fs_context *fc)
+{
+	return get_tree_bdev(fc, vpmfs_fill_super);
+}
+
+static int vpmfs_reconfigure(struct fs_context *fc)
+{
+	struct vpmfs_fs_context *ctx = fc->fs_private;
+	struct super_block *sb = fc->root->d_sb;
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	bool was_ro = sb_rdonly(sb);
+
+	sync_filesystem(sb);
+	sbi->copy_mode = ctx->copy_mode;
+	if (!was_ro && (fc->sb_flags & SB_RDONLY))
+		vpmfs_commit_super(sb, true, true);
+	else if (was_ro && !(fc->sb_flags & SB_RDONLY))
+		vpmfs_commit_super(sb, false, true);
+	return 0;
+}
+
+static void vpmfs_free_fc(struct fs_context *fc)
+{
+	kfree(fc->fs_private);
+}
+
+static const struct fs_context_operations vpmfs_context_ops = {
+	.parse_param	= vpmfs_parse_param,
+	.get_tree	= vpmfs_get_tree,
+	.reconfigure	= vpmfs_reconfigure,
+	.free		= vpmfs_free_fc,
+};
+
+static int vpmfs_init_fs_context(struct fs_context *fc)
+{
+	struct vpmfs_fs_context *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->copy_mode = VPMFS_COPY_VPM;
+	if (fc->purpose == FS_CONTEXT_FOR_RECONFIGURE)
+		ctx->copy_mode = VPMFS_SB(fc->root->d_sb)->copy_mode;
+	fc->fs_private = ctx;
+	fc->ops = &vpmfs_context_ops;
+	return 0;
+}
 
 static struct file_system_type vpmfs_type = {
-	.owner = THIS_MODULE,
-	.name = "vpmfs",
-	.kill_sb = kill_block_super,
-	.fs_flags = FS_REQUIRES_DEV,
+	.owner			= THIS_MODULE,
+	.name			= "vpmfs",
+	.init_fs_context	= vpmfs_init_fs_context,
+	.parameters		= vpmfs_fs_parameters,
+	.kill_sb		= kill_block_super,
+	.fs_flags		= FS_REQUIRES_DEV,
 };
 
 static int __init vpmfs_init(void)
 {
-	return register_filesystem(&vpmfs_type);
+	int err;
+
+	vpmfs_inode_cachep = kmem_cache_create("vpmfs_inode_cache",
+					       sizeof(struct vpmfs_inode_info),
+					       0, SLAB_RECLAIM_ACCOUNT |
+					       SLAB_ACCOUNT,
+					       vpmfs_inode_init_once);
+	if (!vpmfs_inode_cachep)
+		return -ENOMEM;
+	err = vpmfs_file_init();
+	if (err)
+		goto out_cache;
+	err = register_filesystem(&vpmfs_type);
+	if (err)
+		goto out_file;
+	return 0;
+
+out_file:
+	vpmfs_file_exit();
+out_cache:
+	kmem_cache_destroy(vpmfs_inode_cachep);
+	return err;
 }
 
 static void __exit vpmfs_exit(void)
 {
 	unregister_filesystem(&vpmfs_type);
+	rcu_barrier();
+	vpmfs_file_exit();
+	kmem_cache_destroy(vpmfs_inode_cachep);
 }
 
 module_init(vpmfs_init);
 module_exit(vpmfs_exit);
 MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vpmfs: a block file system that copies file data through VPM");
 MODULE_ALIAS_FS("vpmfs");

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmfs: inode and block allocation bitmaps.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/string.h>
+#include "vpmfs.h"
+
+/* Free bits among the first @nbits of a bitmap block. */
+static u32 vpmfs_count_zero(const void *map, u32 nbits)
+{
+	u32 used = memweight(map, nbits / 8);
+	u32 i;
+
+	for (i = nbits & ~7U; i < nbits; i++)
+		used += test_bit_le(i, map) ? 1 : 0;
+	return nbits - used;
+}
+
+static int vpmfs_count_map(struct super_block *sb, u32 start, u32 nblocks,
+			   u32 nbits, u32 *free)
+{
+	struct buffer_head *bh;
+	u32 b, n;
+
+	*free = 0;
+	for (b = 0; b < nblocks; b++) {
+		bh = sb_bread(sb, start + b);
+		if (!bh)
+			return -EIO;
+		n = min_t(u32, nbits - b * VPMFS_BITS_PER_BLOCK,
+			  VPMFS_BITS_PER_BLOCK);
+		*free += vpmfs_count_zero(bh->b_data, n);
+		brelse(bh);
+	}
+	return 0;
+}
+
+/**
+ * vpmfs_count_free() - count the free blocks and inodes from the bitmaps
+ * @sb: the file system, being mounted
+ *
+ * The counters in the superblock are advisory; these are the ones used.
+ *
+ * Return: 0 or -EIO.
+ */
+int vpmfs_count_free(struct super_block *sb)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	int err;
+
+	err = vpmfs_count_map(sb, sbi->l.bbitmap_start, sbi->l.bbitmap_blocks,
+			      sbi->blocks, &sbi->free_blocks);
+	if (err)
+		return err;
+	err = vpmfs_count_map(sb, sbi->l.ibitmap_start, sbi->l.ibitmap_blocks,
+			      sbi->inodes, &sbi->free_inodes);
+	sbi->block_hint = sbi->l.data_start;
+	sbi->inode_hint = VPMFS_ROOT_INO + 1;
+	return err;
+}
+
+/*
+ * Find and set a clear bit in [lo, nbits) of a bitmap, starting at @goal
+ * and wrapping.  Bits below @lo must be set; a clear one there is damage.
+ * Called with alloc_lock held.  Returns 0 and the bit, -ENOSPC or -EIO.
+ */
+static int vpmfs_alloc_bit(struct super_block *sb, u32 start, u32 nbits,
+			   u32 lo, u32 goal, u32 *out)
+{
+	u32 nblocks = DIV_ROUND_UP(nbits, VPMFS_BITS_PER_BLOCK);
+	u32 b = goal / VPMFS_BITS_PER_BLOCK, i, n, bit, scanned;
+	struct buffer_head *bh;
+
+	if (goal < lo || goal >= nbits)
+		goal = lo;
+	b = goal / VPMFS_BITS_PER_BLOCK;
+	bit = goal % VPMFS_BITS_PER_BLOCK;
+	for (scanned = 0; scanned <= nblocks; scanned++) {
+		bh = sb_bread(sb, start + b);
+		if (!bh)
+			return -EIO;
+		n = min_t(u32, nbits - b * VPMFS_BITS_PER_BLOCK,
+			  VPMFS_BITS_PER_BLOCK);
+		for (;;) {
+			i = find_next_zero_bit_le(bh->b_data, n, bit);
+			if (i >= n)
+				break;
+			if (b * VPMFS_BITS_PER_BLOCK + i < lo) {
+				vpmfs_error(sb, "bitmap block %u: reserved bit %u is clear",
+					    start + b, i);
+				bit = i + 1;
+				continue;
+			}
+			lock_buffer(bh);
+			__set_bit_le(i, bh->b_data);
+			unlock_buffer(bh);
+			mark_buffer_dirty(bh);
+			brelse(bh);
+			*out = b * VPMFS_BITS_PER_BLOCK + i;
+			return 0;
+		}
+		brelse(bh);
+		bit = 0;
+		if (++b >= nblocks)
+			b = 0;
+	}
+	return -ENOSPC;
+}
+
+/* Clear a bit; returns false if it was already clear (damage). */
+static int vpmfs_clear_bit(struct super_block *sb, u32 start, u32 nr)
+{
+	struct buffer_head *bh;
+	int was;
+
+	bh = sb_bread(sb, start + nr / VPMFS_BITS_PER_BLOCK);
+	if (!bh)
+		return -EIO;
+	lock_buffer(bh);
+	was = __test_and_clear_bit_le(nr % VPMFS_BITS_PER_BLOCK, bh->b_data);
+	unlock_buffer(bh);
+	mark_buffer_dirty(bh);
+	brelse(bh);
+	return was ? 0 : -EUCLEAN;
+}
+
+/**
+ * vpmfs_new_block() - allocate a data block
+ * @sb: the file system
+ * @goal: preferred block (0: none)
+ * @out: the block
+ *
+ * Return: 0, -ENOSPC or -EIO.
+ */
+int vpmfs_new_block(struct super_block *sb, u32 goal, u32 *out)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	int err;
+
+	mutex_lock(&sbi->alloc_lock);
+	if (!sbi->free_blocks) {
+		err = -ENOSPC;
+		goto out;
+	}
+	if (!goal)
+		goal = sbi->block_hint;
+	err = vpmfs_alloc_bit(sb, sbi->l.bbitmap_start, sbi->blocks,
+			      sbi->l.data_start, goal, out);
+	if (!err) {
+		sbi->free_blocks--;
+		sbi->block_hint = *out + 1;
+	} else if (err == -ENOSPC) {
+		/* the counter was wrong: believe the bitmap */
+		sbi->free_blocks = 0;
+	}
+out:
+	mutex_unlock(&sbi->alloc_lock);
+	return err;
+}
+
+/**
+ * vpmfs_free_block() - release a data block
+ * @sb: the file system
+ * @blk: the block; must be a data block
+ *
+ * Also drops any block-device buffer of it, so that stale metadata
+ * (directory or indirect block) is never written over its next owner.
+ */
+void vpmfs_free_block(struct super_block *sb, u32 blk)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	struct buffer_head *bh;
+	int err;
+
+	if (!vpmfs_valid_data_block(sbi, blk)) {
+		vpmfs_error(sb, "freeing bad block %u", blk);
+		return;
+	}
+	bh = sb_find_get_block(sb, blk);
+	if (bh)
+		bforget(bh);
+	mutex_lock(&sbi->alloc_lock);
+	err = vpmfs_clear_bit(sb, sbi->l.bbitmap_start, blk);
+	if (!err)
+		sbi->free_blocks++;
+	mutex_unlock(&sbi->alloc_lock);
+	if (err == -EUCLEAN)
+		vpmfs_error(sb, "freeing free block %u", blk);
+}
+
+/**
+ * vpmfs_new_ino() - allocate an inode number
+ * @sb: the file system
+ * @out: the number
+ *
+ * Return: 0, -ENOSPC or -EIO.
+ */
+int vpmfs_new_ino(struct super_block *sb, u32 *out)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	int err;
+
+	mutex_lock(&sbi->alloc_lock);
+	if (!sbi->free_inodes) {
+		err = -ENOSPC;
+		goto out;
+	}
+	err = vpmfs_alloc_bit(sb, sbi->l.ibitmap_start, sbi->inodes,
+			      VPMFS_ROOT_INO + 1, sbi->inode_hint, out);
+	if (!err) {
+		sbi->free_inodes--;
+		sbi->inode_hint = *out + 1;
+	} else if (err == -ENOSPC) {
+		sbi->free_inodes = 0;
+	}
+out:
+	mutex_unlock(&sbi->alloc_lock);
+	return err;
+}
+
+/**
+ * vpmfs_free_ino() - release an inode number
+ * @sb: the file system
+ * @ino: the number
+ */
+void vpmfs_free_ino(struct super_block *sb, u32 ino)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	int err;
+
+	if (ino <= VPMFS_ROOT_INO || ino >= sbi->inodes) {
+		vpmfs_error(sb, "freeing bad inode %u", ino);
+		return;
+	}
+	mutex_lock(&sbi->alloc_lock);
+	err = vpmfs_clear_bit(sb, sbi->l.ibitmap_start, ino);
+	if (!err)
+		sbi->free_inodes++;
+	mutex_unlock(&sbi->alloc_lock);
+	if (err == -EUCLEAN)
+		vpmfs_error(sb, "freeing free inode %u", ino);
+}
+
+/**
+ * vpmfs_ino_in_use() - is an inode number marked used in the bitmap
+ * @sb: the file system
+ * @ino: the number (already range checked)
+ *
+ * Return: 1, 0, or -EIO.
+ */
+int vpmfs_ino_in_use(struct super_block *sb, u32 ino)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	struct buffer_head *bh;
+	int ret;
+
+	bh = sb_bread(sb, sbi->l.ibitmap_start + ino / VPMFS_BITS_PER_BLOCK);
+	if (!bh)
+		return -EIO;
+	ret = test_bit_le(ino % VPMFS_BITS_PER_BLOCK, bh->b_data) ? 1 : 0;
+	brelse(bh);
+	return ret;
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmfs: regular files.  Data is copied through VPM (copy=vpm, the
+ * default) the way illumos UFS does it in rdip/wrip, or through the
+ * kernel's generic page-cache paths (copy=generic) for comparison.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/module.h>
+#include <linux/pagemap.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/slab.h>
+#include <linux/splice.h>
+#include <linux/uio.h>
+#include <linux/writeback.h>
+#include <vpm/vpm.h>
+#include "vpmfs.h"
+
+static bool vpmfs_use_vpm(struct inode *inode)
+{
+	return READ_ONCE(vpm_enable) &&
+	       VPMFS_SB(inode->i_sb)->copy_mode == VPMFS_COPY_VPM;
+}
+
+/**
+ * vpmfs_fsync() - write a file's data, its inode and the metadata
+ * @file: the file (or directory)
+ * @start: first byte
+ * @end: last byte
+ * @datasync: only what is needed to read the data back
+ *
+ * The metadata (bitmaps, inode table, indirect and directory blocks)
+ * lives in the block device's buffer cache; syncing the device makes the
+ * file reachable after a crash.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vpmfs_fsync(struct file *file, loff_t start, loff_t end, int datasync)
+{
+	struct inode *inode = file->f_mapping->host;
+	struct super_block *sb = inode->i_sb;
+	int err, err2;
+
+	err = file_write_and_wait_range(file, start, end);
+	if (err)
+		return err;
+	err = sync_inode_metadata(inode, 1);
+	err2 = sync_blockdev(sb->s_bdev);
+	if (!err)
+		err = err2;
+	err2 = file_check_and_advance_wb_err(file);
+	if (!err)
+		err = err2;
+	if (!err)
+		err = blkdev_issue_flush(sb->s_bdev);
+	return err;
+}
+
+/* ---- read: the rdip loop ---- */
+
+static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	loff_t pos = iocb->ki_pos, isize;
+	size_t n, mapon, before, copied;
+	ssize_t done = 0;
+	int err = 0;
+
+	if (!iov_iter_count(to))
+		return 0;
+	if (pos < 0)
+		return -EINVAL;
+	while (iov_iter_count(to)) {
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		isize = i_size_read(inode);
+		if (pos >= isize)
+			break;
+		/* one chunk inside a VPM_MAXBSIZE window, capped at EOF */
+		mapon = pos & (VPM_MAXBSIZE - 1);
+		n = min_t(u64, VPM_MAXBSIZE - mapon, iov_iter_count(to));
+		n = min_t(u64, n, isize - pos);
+		before = iov_iter_count(to);
+		err = vpm_data_copy(mapping, pos, n, to, 1, NULL, 0, S_READ);
+		copied = before - iov_iter_count(to);
+		pos += copied;
+		done += copied;
+		if (err)
+			break;
+		if (copied < n) {
+			err = -EFAULT;
+			break;
+		}
+		cond_resched();
+	}
+	iocb->ki_pos = pos;
+	file_accessed(file);
+	return done ? done : err;
+}
+
+static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+
+	if (!vpmfs_use_vpm(inode) || (iocb->ki_flags & IOCB_NOWAIT))
+		return generic_file_read_iter(iocb, to);
+	return vpmfs_vpm_read(iocb, to);
+}
+
+/* ---- write: the wrip loop ---- */
+
+/*
+ * Copy one chunk, which lies inside one page, at @pos.  Returns the bytes
+ * copied (all of @n on success) or a negative errno when nothing of the
+ * chunk is kept.
+ */
+static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
+			       loff_t pos, size_t n)
+{
+	struct address_space *mapping = iocb->ki_filp->f_mapping;
+	struct inode *inode = mapping->host;
+	loff_t isize = i_size_read(inode);
+	loff_t pstart = pos & PAGE_MASK, pend = pstart + PAGE_SIZE;
+	size_t mapon = pos - pstart, before, copied;
+	struct folio *pre = NULL;
+	bool pagecreate, allocated = false;
+	int newpage = 0, err;
+	unsigned int flags;
+	u32 pblk;
+
+	/*
+	 * The create path (no read) only when every byte of the page is
+	 * either written now or lies past EOF (UFS: pagecreate).
+	 */
+	pagecreate = (mapon == 0 || pstart >= isize) &&
+		     (pos + n == pend || pos + n >= isize);
+
+	err = vpmfs_map_block(inode, pos >> VPMFS_BLOCK_SHIFT, false, &pblk,
+			      NULL);
+	if (err)
+		return err;
+	if (!pblk) {
+		/*
+		 * A hole that the fetch path will read: bring the page in
+		 * (as zeroes) before the block exists, so the read does not
+		 * see the block's old contents.
+		 */
+		if (!pagecreate && pstart < isize) {
+			pre = read_mapping_folio(mapping, pos >> PAGE_SHIFT,
+						 iocb->ki_filp);
+			if (IS_ERR(pre))
+				return PTR_ERR(pre);
+		}
+		err = vpmfs_map_block(inode, pos >> VPMFS_BLOCK_SHIFT, true,
+				      &pblk, &allocated);
+		if (err)
+			goto out;
+	}
+
+	before = iov_iter_count(from);
+	err = vpm_data_copy(mapping, pos, n, from, !pagecreate, &newpage,
+			    pagecreate && mapon, S_WRITE);
+	copied = before - iov_iter_count(from);
+	if (!err && copied < n)
+		err = -EFAULT;
+	if (err) {
+		if (pos + copied > isize) {
+			/* the file grew: keep what was copied */
+			i_size_write(inode, pos + copied);
+			mark_inode_dirty(inode);
+			vpm_sync_pages(mapping, pstart, PAGE_SIZE, SM_INVAL);
+			err = 0;
+		} else if (newpage) {
+			/* nothing grew and the page was new: discard it */
+			vpm_sync_pages(mapping, pstart, PAGE_SIZE, SM_DESTROY);
+			iov_iter_revert(from, copied);
+			copied = 0;
+			if (allocated)
+				vpmfs_unmap_block(inode,
+						  pos >> VPMFS_BLOCK_SHIFT);
+		} else {
+			vpm_sync_pages(mapping, pstart, PAGE_SIZE, SM_INVAL);
+		}
+		goto out;
+	}
+
+	/* the caller of vpm_data_copy() updates the size, after the copy */
+	if (pos + n > isize) {
+		i_size_write(inode, pos + n);
+		mark_inode_dirty(inode);
+	}
+	flags = (iocb->ki_flags & IOCB_DSYNC) ? SM_WRITE : 0;
+	err = vpm_sync_pages(mapping, pos, n, flags);
+	if (err)
+		copied = 0;
+out:
+	if (pre)
+		folio_put(pre);
+	if (copied)
+		return copied;
+	return err;
+}
+
+static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct address_space *mapping = iocb->ki_filp->f_mapping;
+	loff_t pos = iocb->ki_pos;
+	ssize_t done = 0, ret = 0;
+	size_t n, want;
+
+	while (iov_iter_count(from)) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		want = PAGE_SIZE - (pos & (PAGE_SIZE - 1));
+		n = min_t(size_t, want, iov_iter_count(from));
+		ret = vpmfs_wrip_page(iocb, from, pos, n);
+		if (ret <= 0)
+			break;
+		pos += ret;
+		done += ret;
+		if (ret < n)
+			break;
+		balance_dirty_pages_ratelimited(mapping);
+		cond_resched();
+	}
+	iocb->ki_pos = pos;
+	return done ? done : ret;
+}
+
+static ssize_t vpmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	loff_t end;
+	ssize_t ret;
+
+	if (iocb->ki_flags & IOCB_DIRECT)
+		return -EINVAL;
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return -EAGAIN;
+	inode_lock(inode);
+	ret = generic_write_checks(iocb, from);
+	if (ret <= 0)
+		goto out;
+	ret = file_modified(file);
+	if (ret)
+		goto out;
+	end = iocb->ki_pos + iov_iter_count(from);
+	if (vpmfs_use_vpm(inode))
+		ret = vpmfs_wrip(iocb, from);
+	else
+		ret = generic_perform_write(iocb, from);
+	/* a short write may have left blocks past EOF: free them */
+	if (iov_iter_count(from) && end > i_size_read(inode)) {
+		vpm_release_mapping(mapping, i_size_read(inode), LLONG_MAX);
+		truncate_pagecache(inode, i_size_read(inode));
+		vpmfs_truncate_blocks(inode, i_size_read(inode));
+	}
+out:
+	inode_unlock(inode);
+	if (ret > 0)
+		ret = generic_write_sync(iocb, ret);
+	return ret;
+}
+
+/* ---- splice_read: pages mapped with vpm_map_pages() ---- */
+
+#define VPMFS_SPLICE_VMAPS	(VPMMAXPGS / 2 + 1)
+
+/* One mapped page in a pipe; shared by the buffers that tee(2) makes. */
+struct vpmfs_pipe_ref {
+	refcount_t ref;
+	struct vmap vml[2];
+};
+
+static struct kmem_cache *vpmfs_pipe_ref_cachep;
+
+static void vpmfs_pipe_ref_put(struct vpmfs_pipe_ref *r)
+{
+	if (refcount_dec_and_test(&r->ref)) {
+		vpm_unmap_pages(r->vml, S_READ);
+		kmem_cache_free(vpmfs_pipe_ref_cachep, r);
+		/* the buffer may outlive the mount: it pinned the module */
+		module_put(THIS_MODULE);
+	}
+}
+
+static void vpmfs_pipe_buf_release(struct pipe_inode_info *pipe,
+				   struct pipe_buffer *buf)
+{
+	vpmfs_pipe_ref_put((struct vpmfs_pipe_ref *)buf->private);
+}
+
+static bool vpmfs_pipe_buf_get(struct pipe_inode_info *pipe,
+			       struct pipe_buffer *buf)
+{
+	struct vpmfs_pipe_ref *r = (struct vpmfs_pipe_ref *)buf->private;
+
+	return refcount_inc_not_zero(&r->ref);
+}
+
+static const struct pipe_buf_operations vpmfs_pipe_buf_ops = {
+	.release	= vpmfs_pipe_buf_release,
+	.get		= vpmfs_pipe_buf_get,
+};
+
+/* Unmap entries [i, end) of a vpm_map_pages() list one by one. */
+static void vpmfs_unmap_rest(struct vmap *vml, int i)
+{
+	struct vmap one[2] = {};
+
+	for (; vml[i].vs_data; i++) {
+		one[0] = vml[i];
+		vpm_unmap_pages(one, S_READ);
+	}
+}
+
+static ssize_t vpmfs_vpm_splice_read(struct file *in, loff_t *ppos,
+				     struct pipe_inode_info *pipe, size_t len)
+{
+	struct address_space *mapping = in->f_mapping;
+	struct inode *inode = mapping->host;
+	struct vmap vml[VPMFS_SPLICE_VMAPS];
+	loff_t pos = *ppos, isize, mapoff;
+	size_t maplen, slots, pgoff, n;
+	ssize_t done = 0, ret = 0;
+	int i, err;
+
+	while (len) {
+		isize = i_size_read(inode);
+		if (pos >= isize)
+			break;
+		len = min_t(u64, len, isize - pos);
+		slots = pipe->max_usage - pipe_occupancy(pipe->head, pipe->tail);
+		if (!slots) {
+			if (!done)
+				ret = -EAGAIN;
+			break;
+		}
+		slots = min_t(size_t, slots, VPMFS_SPLICE_VMAPS - 1);
+		mapoff = pos & PAGE_MASK;
+		pgoff = pos - mapoff;
+		maplen = min_t(u64, round_up(pos + len, PAGE_SIZE) - mapoff,
+			       slots << PAGE_SHIFT);
+		err = vpm_map_pages(mapping, mapoff, maplen, VPM_FETCHPAGE,
+				    vml, VPMFS_SPLICE_VMAPS, NULL, S_READ);
+		if (err) {
+			if (!done)
+				ret = err;
+			break;
+		}
+		for (i = 0; vml[i].vs_data && len; i++) {
+			struct vpmfs_pipe_ref *r;
+			struct pipe_buffer buf;
+
+			r = kmem_cache_alloc(vpmfs_pipe_ref_cachep, GFP_KERNEL);
+			if (!r) {
+				if (!done)
+					ret = -ENOMEM;
+				vpmfs_unmap_rest(vml, i);
+				goto out;
+			}
+			__module_get(THIS_MODULE);
+			refcount_set(&r->ref, 1);
+			r->vml[0] = vml[i];
+			memset(&r->vml[1], 0, sizeof(r->vml[1]));
+			n = min_t(size_t, PAGE_SIZE - pgoff, len);
+			buf = (struct pipe_buffer) {
+				.page = virt_to_page(vml[i].vs_addr),
+				.offset = pgoff,
+				.len = n,
+				.ops = &vpmfs_pipe_buf_ops,
+				.private = (unsigned long)r,
+			};
+			/* on failure add_to_pipe() releases the buffer */
+			err = add_to_pipe(pipe, &buf);
+			if (err < 0) {
+				if (!done)
+					ret = err;
+				vpmfs_unmap_rest(vml, i + 1);
+				goto out;
+			}
+			pgoff = 0;
+			pos += n;
+			len -= n;
+			done += n;
+		}
+		vpmfs_unmap_rest(vml, i);
+	}
+out:
+	*ppos = pos;
+	if (done)
+		file_accessed(in);
+	return done ? done : ret;
+}
+
+static ssize_t vpmfs_splice_read(struct file *in, loff_t *ppos,
+				 struct pipe_inode_info *pipe, size_t len,
+				 unsigned int flags)
+{
+	if (!vpmfs_use_vpm(file_inode(in)))
+		return vpm_generic_splice_read(in, ppos, pipe, len, flags);
+	if (*ppos < 0)
+		return -EINVAL;
+	return vpmfs_vpm_splice_read(in, ppos, pipe, len);
+}
+
+const struct file_operations vpmfs_file_fops = {
+	.llseek		= generic_file_llseek,
+	.read_iter	= vpmfs_read_iter,
+	.write_iter	= vpmfs_write_iter,
+	.mmap		= generic_file_mmap,
+	.open		= generic_file_open,
+	.fsync		= vpmfs_fsync,
+	.splice_read	= vpmfs_splice_read,
+	.splice_write	= iter_file_splice_write,
+	.setlease	= generic_setlease,
+};
+
+/**
+ * vpmfs_file_init() - create the cache of pipe-buffer references
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vpmfs_file_init(void)
+{
+	vpmfs_pipe_ref_cachep = KMEM_CACHE(vpmfs_pipe_ref, 0);
+	return vpmfs_pipe_ref_cachep ? 0 : -ENOMEM;
+}
+
+/**
+ * vpmfs_file_exit() - destroy the cache of pipe-buffer references
+ */
+void vpmfs_file_exit(void)
+{
+	kmem_cache_destroy(vpmfs_pipe_ref_cachep);
+}
