@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define MAXC 64
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct sample {
 	int n;
@@ -79,7 +80,7 @@ static void header(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cols); i++)
 		printf("%10s", cols[i].head);
 	printf("\n");
 }
@@ -93,7 +94,7 @@ static void line(const struct sample *a, const struct sample *b)
 		dt = (b->when.tv_sec - a->when.tv_sec) +
 		     (b->when.tv_nsec - a->when.tv_nsec) / 1e9;
 
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cols); i++) {
 		unsigned long long vb = get(b, cols[i].name);
 
 		if (cols[i].gauge || !a)
@@ -107,7 +108,7 @@ static void line(const struct sample *a, const struct sample *b)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vpmstat [-a] [interval [count]]\n"
+	fprintf(f, "Usage: vpmstat [-a] [interval [count]]\n"
 		   "  Prints vpm counters from %s;\n"
 		   "  with an interval, per-second rates every interval seconds.\n"
 		   "  -a  print every counter as \"name value\" and exit\n",
