@@ -172,7 +172,9 @@ int main(int argc, char **argv)
 	ino->i_uid = cle32(getuid());
 	ino->i_gid = cle32(getgid());
 	ino->i_size = cle64(VPMFS_BLOCK_SIZE);
-	ino->i_atime = ino->i_mtime = ino->i_ctime = cle64((uint64_t)now);
+	ino->i_atime = cle64((uint64_t)now);
+	ino->i_mtime = ino->i_atime;
+	ino->i_ctime = ino->i_atime;
 	ino->i_blocks = cle32(1);
 	ino->i_block[0] = cle32(root_blk);
 	if (vpmfs_write_block(fd, l.itable_start, buf))

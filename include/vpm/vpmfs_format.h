@@ -19,7 +19,7 @@
 #define VPMFS_MAGIC		0x46504d56	/* "VMPF" little endian */
 #define VPMFS_VERSION		1
 #define VPMFS_BLOCK_SHIFT	12
-#define VPMFS_BLOCK_SIZE	(1U << VPMFS_BLOCK_SHIFT)
+#define VPMFS_BLOCK_SIZE	4096U
 
 /* Feature flags: a kernel or tool refuses any bit it does not know. */
 #define VPMFS_FEATURE_COMPAT_SUPP	0x0U
@@ -111,6 +111,7 @@ struct vpmfs_super_block {
 	__le32	s_reserved[25];
 	__le32	s_checksum;
 };
+
 _Static_assert(sizeof(struct vpmfs_super_block) == 256, "vpmfs sb size");
 
 #define VPMFS_SB_CSUM_LEN	252	/* offsetof(s_checksum) */
@@ -150,6 +151,7 @@ struct vpmfs_inode {
 	__le32	i_block[VPMFS_NBLOCKS];
 	__le32	i_generation;
 };
+
 _Static_assert(sizeof(struct vpmfs_inode) == 128, "vpmfs inode size");
 
 #define VPMFS_INODE_SIZE	128
@@ -183,6 +185,7 @@ struct vpmfs_dirent {
 	__le16	d_pad;
 	char	d_name[VPMFS_NAME_LEN];
 };
+
 _Static_assert(sizeof(struct vpmfs_dirent) == 64, "vpmfs dirent size");
 
 #define VPMFS_DIRENT_SIZE	64

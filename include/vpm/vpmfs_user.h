@@ -37,10 +37,26 @@ static inline long long vpmfs_parse_size(const char *s)
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case 't': case 'T': v <<= 40; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		v <<= 40;
+		end++;
+		break;
 	}
 	if (*end == 'i' || *end == 'B')
 		end++;
@@ -67,7 +83,7 @@ static inline long long vpmfs_dev_size(int fd)
 	return st.st_size;
 }
 
-static inline int vpmfs_read_block(int fd, uint32_t blk, void *buf)
+static inline int vpmfs_read_block(int fd, __u32 blk, void *buf)
 {
 	ssize_t n = pread(fd, buf, VPMFS_BLOCK_SIZE,
 			  (off_t)blk << VPMFS_BLOCK_SHIFT);
@@ -82,26 +98,26 @@ static inline int vpmfs_read_block(int fd, uint32_t blk, void *buf)
 	return -1;
 }
 
-static inline int vpmfs_write_block(int fd, uint32_t blk, const void *buf)
+static inline int vpmfs_write_block(int fd, __u32 blk, const void *buf)
 {
 	return pwrite(fd, buf, VPMFS_BLOCK_SIZE,
 		      (off_t)blk << VPMFS_BLOCK_SHIFT) == VPMFS_BLOCK_SIZE ?
 		0 : -1;
 }
 
-static inline int vpmfs_test_bit(const uint8_t *map, uint64_t n)
+static inline int vpmfs_test_bit(const __u8 *map, __u64 n)
 {
 	return (map[n >> 3] >> (n & 7)) & 1;
 }
 
-static inline void vpmfs_set_bit(uint8_t *map, uint64_t n)
+static inline void vpmfs_set_bit(__u8 *map, __u64 n)
 {
-	map[n >> 3] |= (uint8_t)(1U << (n & 7));
+	map[n >> 3] |= (__u8)(1U << (n & 7));
 }
 
-static inline void vpmfs_clear_bit(uint8_t *map, uint64_t n)
+static inline void vpmfs_clear_bit(__u8 *map, __u64 n)
 {
-	map[n >> 3] &= (uint8_t)~(1U << (n & 7));
+	map[n >> 3] &= (__u8)~(1U << (n & 7));
 }
 
 #endif /* _VPM_VPMFS_USER_H */

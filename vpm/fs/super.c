@@ -161,7 +161,7 @@ struct vpmfs_fs_context {
 	enum vpmfs_copy_mode copy_mode;
 };
 
-enum { Opt_copy };
+enum { VPMFS_OPT_COPY };
 
 static const struct constant_table vpmfs_param_copy[] = {
 	{ "vpm",	VPMFS_COPY_VPM },
@@ -170,7 +170,7 @@ static const struct constant_table vpmfs_param_copy[] = {
 };
 
 static const struct fs_parameter_spec vpmfs_fs_parameters[] = {
-	fsparam_enum("copy", Opt_copy, vpmfs_param_copy),
+	fsparam_enum("copy", VPMFS_OPT_COPY, vpmfs_param_copy),
 	{}
 };
 
@@ -184,7 +184,7 @@ static int vpmfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	if (opt < 0)
 		return opt;
 	switch (opt) {
-	case Opt_copy:
+	case VPMFS_OPT_COPY:
 		ctx->copy_mode = result.uint_32;
 		break;
 	default:
