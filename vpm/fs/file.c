@@ -134,6 +134,16 @@ static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
 	u32 pblk;
 
 	/*
+	 * Fault the user buffer in first (UFS: uio_prefaultpages) and copy
+	 * only what could be faulted in, so that a buffer that is partly
+	 * unmapped gives a short write instead of a retry.
+	 */
+	before = fault_in_iov_iter_readable(from, n);
+	if (before == n)
+		return -EFAULT;
+	n -= before;
+
+	/*
 	 * The create path (no read) only when every byte of the page is
 	 * either written now or lies past EOF (UFS: pagecreate).
 	 */
