@@ -256,12 +256,13 @@ static unsigned int vpm_get_freelndx(void)
  * thread gave @page a slot meanwhile, that slot is used instead.
  *
  * Return: the slot, locked and off its freelist, or an ERR_PTR: -EINTR
- * when a fatal signal came while waiting for a slot, -EAGAIN when the
- * page-to-slot table could not take the page (the caller maps the page
- * without the cache).  *@ref_taken tells whether the new slot took over
+ * when a fatal signal came while waiting for a slot, -EAGAIN when every
+ * slot is mapped and @may_wait is false, or when the page-to-slot table
+ * could not take the page (the caller maps the page without the cache).  *@ref_taken tells whether the new slot took over
  * the caller's page reference.
  */
-static struct vpmap *vpm_get_free_vpmap(struct page *page, bool *ref_taken)
+static struct vpmap *vpm_get_free_vpmap(struct page *page, bool may_wait,
+					bool *ref_taken)
 {
 	unsigned int free_ndx = vpm_get_freelndx(), end_ndx = free_ndx;
 	struct vpmfree *fl = &vpmd.free[free_ndx];
@@ -324,9 +325,16 @@ retry_queue:
 			goto retry_queue;
 
 		/*
-		 * Every freelist is empty: all slots are mapped.  illumos
-		 * sleeps on the last list tried; a free to any list wakes us
-		 * here, so a free elsewhere is not missed.
+		 * Every freelist is empty: all slots are mapped.  A caller
+		 * that already holds slots of its own request must not sleep
+		 * for more (with a cache smaller than its request it would
+		 * wait for itself); it maps the rest without the cache.
+		 */
+		if (!may_wait)
+			return ERR_PTR(-EAGAIN);
+		/*
+		 * illumos sleeps on the last list tried; a free to any list
+		 * wakes us here, so a free elsewhere is not missed.
 		 */
 		VPM_STAT(NOFREEVPMS);
 		atomic_inc(&fl->vpm_want);
@@ -395,6 +403,7 @@ retry_queue:
  * vpm_get_vpmap() - get the slot for a page and take a mapping on it
  * @page: the page, with a reference held by the caller
  * @hint: the slot vpm_cache_lookup() found for @page, or NULL to look
+ * @may_wait: sleep if every slot is mapped (else fail with -EAGAIN)
  * @ref_taken: set when the slot took over the caller's page reference
  *	(a miss); otherwise the caller still owns its reference
  *
@@ -405,7 +414,7 @@ retry_queue:
  * vpm_get_free_vpmap()).
  */
 struct vpmap *vpm_get_vpmap(struct page *page, struct vpmap *hint,
-			    bool *ref_taken)
+			    bool may_wait, bool *ref_taken)
 {
 	struct vpmap *vpm = NULL;
 
@@ -419,7 +428,7 @@ struct vpmap *vpm_get_vpmap(struct page *page, struct vpmap *hint,
 	if (vpm) {
 		VPM_STAT(HITS);
 	} else {
-		vpm = vpm_get_free_vpmap(page, ref_taken);
+		vpm = vpm_get_free_vpmap(page, may_wait, ref_taken);
 		if (IS_ERR(vpm))
 			return vpm;
 		VPM_STAT(MISSES);

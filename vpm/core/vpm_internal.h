@@ -194,7 +194,7 @@ int vpm_cache_init(void);
 void vpm_cache_fini(void);
 struct vpmap *vpm_cache_lookup(struct page *page);
 struct vpmap *vpm_get_vpmap(struct page *page, struct vpmap *hint,
-			    bool *ref_taken);
+			    bool may_wait, bool *ref_taken);
 void vpm_put_vpmap(struct vpmap *vpm);
 void vpm_cache_release_range(struct address_space *mapping, pgoff_t start,
 			     pgoff_t end);

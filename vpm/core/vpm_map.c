@@ -242,6 +242,10 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
  * thread may call.  S_WRITE mappings hold each page locked until then,
  * and need a mapping without large folios.  May sleep.
  *
+ * When every cache slot is mapped, the call sleeps for one if it holds
+ * none yet; pages past the first are mapped without a slot instead, so a
+ * request larger than the cache cannot wait for itself.
+ *
  * Return: 0, or a negative errno with @vml empty: -EINVAL for a bad
  * argument, -EINTR when a fatal signal arrived while waiting for a free
  * slot, or the error reading a page.
@@ -254,7 +258,7 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	struct vpmap *hints[VPMMAXPGS];
 	loff_t baseoff, end;
 	pgoff_t index;
-	int i, npages, found, err;
+	int i, npages, found, err, nslot = 0;
 	size_t tlen;
 
 	if (nseg < MINVMAPS || nseg > MAXVMAPS || !vml || !mapping ||
@@ -311,7 +315,8 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 			struct vpmap *vpm;
 			bool ref_taken;
 
-			vpm = vpm_get_vpmap(page, hints[i], &ref_taken);
+			/* Sleep for a slot only while holding none of ours. */
+			vpm = vpm_get_vpmap(page, hints[i], !nslot, &ref_taken);
 			if (IS_ERR(vpm) && PTR_ERR(vpm) != -EAGAIN) {
 				/* Killed while waiting: undo everything. */
 				vpm_put_folios(&fl[i], npages - i,
@@ -324,6 +329,7 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 				VPM_STAT(UNCACHED);
 			} else {
 				data = vpm;
+				nslot++;
 				if (!ref_taken)
 					folio_put(fl[i]);
 			}
