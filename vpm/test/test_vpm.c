@@ -43,6 +43,10 @@ static bool readonly;
 module_param(readonly, bool, 0444);
 MODULE_PARM_DESC(readonly, "Skip the S_WRITE tests (file system without vpm write support)");
 
+static bool bench;
+module_param(bench, bool, 0444);
+MODULE_PARM_DESC(bench, "Print the per-page cost of hits and misses, run no tests");
+
 static unsigned int nthreads_per_cpu = 2;
 module_param(nthreads_per_cpu, uint, 0444);
 MODULE_PARM_DESC(nthreads_per_cpu, "Stress threads per online CPU");
@@ -856,6 +860,65 @@ static int test_concurrent(void)
 	return 0;
 }
 
+/*
+ * Per-page cost of a vpm hit and miss against filemap_get_folio() +
+ * folio_put() on the same pages.  A measurement, not a test: it prints.
+ */
+static void tv_bench(void)
+{
+	const int rounds = 2000, npg = 64;
+	struct vmap vml[MINVMAPS];
+	u64 t0, base, hit, miss;
+	int r, i;
+
+	if (tv_fill(npg))
+		return;
+	/* Warm up: every page in the page cache and in the vpm cache. */
+	for (i = 0; i < npg; i++)
+		if (!vpm_map_pages(tv_mapping, (loff_t)i << PAGE_SHIFT, 1,
+				   VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ))
+			vpm_unmap_pages(vml, S_READ);
+
+	t0 = ktime_get_ns();
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < npg; i++) {
+			struct folio *f = filemap_get_folio(tv_mapping, i);
+
+			if (!IS_ERR_OR_NULL(f))
+				folio_put(f);
+		}
+	base = ktime_get_ns() - t0;
+
+	t0 = ktime_get_ns();
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < npg; i++)
+			if (!vpm_map_pages(tv_mapping, (loff_t)i << PAGE_SHIFT,
+					   1, VPM_FETCHPAGE, vml, MINVMAPS,
+					   NULL, S_READ))
+				vpm_unmap_pages(vml, S_READ);
+	hit = ktime_get_ns() - t0;
+
+	/* Misses: the slots are given back before every round. */
+	t0 = ktime_get_ns();
+	for (r = 0; r < rounds / 10; r++) {
+		vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
+		for (i = 0; i < npg; i++)
+			if (!vpm_map_pages(tv_mapping, (loff_t)i << PAGE_SHIFT,
+					   1, VPM_FETCHPAGE, vml, MINVMAPS,
+					   NULL, S_READ))
+				vpm_unmap_pages(vml, S_READ);
+	}
+	miss = ktime_get_ns() - t0;
+
+	base = div_u64(base, rounds * npg);
+	hit = div_u64(hit, rounds * npg);
+	miss = div_u64(miss, rounds / 10 * npg);
+	pr_info("bench: filemap_get_folio+folio_put %llu ns/page, vpm hit %llu ns/page (%llu.%02llux), vpm miss %llu ns/page (%llu.%02llux)\n",
+		base, hit, div_u64(hit, base ?: 1),
+		div_u64(hit * 100, base ?: 1) % 100, miss,
+		div_u64(miss, base ?: 1), div_u64(miss * 100, base ?: 1) % 100);
+}
+
 static void tv_run(const char *name, int (*fn)(void))
 {
 	int ret;
@@ -886,6 +949,11 @@ static int __init test_vpm_init(void)
 	}
 	tv_mapping = tv_file->f_mapping;
 
+	if (bench) {
+		tv_bench();
+		goto out;
+	}
+
 	tv_run("hit_miss", test_hit_miss);
 	tv_run("clamps", test_clamps);
 	if (!readonly) {
@@ -896,7 +964,7 @@ static int __init test_vpm_init(void)
 	tv_run("cross_thread_unmap", test_cross_thread_unmap);
 	tv_run("tiny_cache", test_tiny_cache);
 	tv_run("concurrent", test_concurrent);
-
+out:
 	vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
 	fput(tv_file);
 	pr_info("%u of %u tests passed (cache %s, %llu slots)\n",
