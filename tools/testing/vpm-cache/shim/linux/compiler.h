@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User-space shim: compiler attributes and marked accesses.
+ *
+ * READ_ONCE()/WRITE_ONCE() are relaxed __atomic accesses, so that
+ * ThreadSanitizer treats a race between two marked accesses as intended
+ * while every plain access stays plain and a race on it is reported.
+ */
+#ifndef _SHIM_LINUX_COMPILER_H
+#define _SHIM_LINUX_COMPILER_H
+
+#define __shim_attr(x)		__attribute__((x))
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#define __aligned(x)		__shim_attr(__aligned__(x))
+#define __printf(a, b)		__shim_attr(__format__(printf, a, b))
+#define __must_check		__shim_attr(__warn_unused_result__)
+#define __maybe_unused		__shim_attr(__unused__)
+#define __percpu
+#define __rcu
+#define __user
+#define __iomem
+#define __force
+#define __bitwise
+#define __init
+#define __exit
+#define SMP_CACHE_BYTES		64
+#define ____cacheline_aligned_in_smp	__aligned(SMP_CACHE_BYTES)
+#define ____cacheline_aligned		__aligned(SMP_CACHE_BYTES)
+
+#define READ_ONCE(x)							\
+({									\
+	__typeof__(x) __ro_v;						\
+	__atomic_load(&(x), &__ro_v, __ATOMIC_RELAXED);			\
+	__ro_v;								\
+})
+
+#define WRITE_ONCE(x, val)						\
+do {									\
+	__typeof__(x) __wo_v = (val);					\
+	__atomic_store(&(x), &__wo_v, __ATOMIC_RELAXED);		\
+} while (0)
+
+static inline void barrier(void)
+{
+	__asm__ __volatile__("" : : : "memory");
+}
+
+/*
+ * Full barrier, x86 only: what smp_mb() is for the kernel.  A fence is
+ * invisible to ThreadSanitizer, which models only atomics and locks.
+ */
+static inline void smp_mb(void)
+{
+	__asm__ __volatile__("mfence" : : : "memory");
+}
+
+#endif /* _SHIM_LINUX_COMPILER_H */

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* User-space shim: struct iov_iter is only passed by pointer here. */
+#ifndef _SHIM_LINUX_UIO_H
+#define _SHIM_LINUX_UIO_H
+
+#include <linux/types.h>
+
+struct iov_iter;
+
+#endif /* _SHIM_LINUX_UIO_H */
