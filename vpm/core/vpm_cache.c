@@ -54,10 +54,8 @@ static struct shrinker *vpm_shrinker;
  * with a knob of f (a power of two minus one), every (f + 1)-th event on
  * a CPU takes the unusual path.  0 turns it off.
  */
-static bool vpm_inject(unsigned int *counter, unsigned int mtbf)
+static bool vpm_inject(unsigned int *counter, unsigned int f)
 {
-	unsigned int f = READ_ONCE(mtbf);
-
 	if (!f)
 		return false;
 	return (++(*counter) & f) == f;
@@ -67,7 +65,8 @@ static bool vpm_inject_steal(void)
 {
 	bool ret;
 
-	ret = vpm_inject(get_cpu_ptr(&vpmd.cpu->vcpu_steals), vpm_steals_mtbf);
+	ret = vpm_inject(get_cpu_ptr(&vpmd.cpu->vcpu_steals),
+			 READ_ONCE(vpm_steals_mtbf));
 	put_cpu_ptr(&vpmd.cpu->vcpu_steals);
 	return ret;
 }
@@ -77,7 +76,7 @@ static bool vpm_inject_contend(void)
 	bool ret;
 
 	ret = vpm_inject(get_cpu_ptr(&vpmd.cpu->vcpu_contend),
-			 vpm_contend_mtbf);
+			 READ_ONCE(vpm_contend_mtbf));
 	put_cpu_ptr(&vpmd.cpu->vcpu_contend);
 	return ret;
 }
@@ -87,21 +86,25 @@ static inline struct vpm_freeq *vpm_slot_queue(struct vpmap *vpm)
 	return &vpmd.free[vpm->vpm_free_ndx].vpm_freeq[vpm->vpm_ndxflg];
 }
 
-/* Unlink @vpm from @q; both locked.  The caller clears vpm's own links. */
+/*
+ * Unlink @vpm from @q; both locked.  Links and queue heads are written
+ * with WRITE_ONCE(): a slot's vpm_next is read under the slot lock alone
+ * (is it on a list?), and vpm_any_free() reads the heads locklessly.
+ */
 static void vpm_queue_unlink(struct vpm_freeq *q, struct vpmap *vpm)
 {
 	u32 id = VPMID(vpm);
 
 	if (vpm->vpm_next == id) {
-		q->vpmq_free = 0;
+		WRITE_ONCE(q->vpmq_free, 0);
 	} else {
-		VPMP(vpm->vpm_prev)->vpm_next = vpm->vpm_next;
+		WRITE_ONCE(VPMP(vpm->vpm_prev)->vpm_next, vpm->vpm_next);
 		VPMP(vpm->vpm_next)->vpm_prev = vpm->vpm_prev;
 		if (q->vpmq_free == id)
-			q->vpmq_free = vpm->vpm_next;
+			WRITE_ONCE(q->vpmq_free, vpm->vpm_next);
 	}
-	q->vpmq_count--;
-	vpm->vpm_next = 0;
+	WRITE_ONCE(q->vpmq_count, q->vpmq_count - 1);
+	WRITE_ONCE(vpm->vpm_next, 0);
 	vpm->vpm_prev = 0;
 }
 
@@ -112,17 +115,17 @@ static void vpm_queue_add_tail(struct vpm_freeq *q, struct vpmap *vpm)
 	struct vpmap *head;
 
 	if (!q->vpmq_free) {
-		q->vpmq_free = id;
-		vpm->vpm_next = id;
+		WRITE_ONCE(vpm->vpm_next, id);
 		vpm->vpm_prev = id;
+		WRITE_ONCE(q->vpmq_free, id);
 	} else {
 		head = VPMP(q->vpmq_free);
-		vpm->vpm_next = q->vpmq_free;
+		WRITE_ONCE(vpm->vpm_next, q->vpmq_free);
 		vpm->vpm_prev = head->vpm_prev;
-		VPMP(head->vpm_prev)->vpm_next = id;
+		WRITE_ONCE(VPMP(head->vpm_prev)->vpm_next, id);
 		head->vpm_prev = id;
 	}
-	q->vpmq_count++;
+	WRITE_ONCE(q->vpmq_count, q->vpmq_count + 1);
 }
 
 /* Take a locked, idle slot off its freelist if it is on one. */
@@ -131,7 +134,8 @@ static void vpm_rmfreelist(struct vpmap *vpm)
 	struct vpm_freeq *q;
 
 	lockdep_assert_held(&vpm->vpm_lock);
-	if (!vpm->vpm_next)
+	/* Only the slot's own unlink, under its lock, makes this 0. */
+	if (!READ_ONCE(vpm->vpm_next))
 		return;
 	q = vpm_slot_queue(vpm);
 	spin_lock(&q->vpmq_lock);
@@ -214,18 +218,18 @@ struct vpmap *vpm_cache_lookup(struct page *page)
 }
 
 /*
- * Lock @vpm and check that it still caches @page.  On success the slot is
- * returned locked and off its freelist; otherwise NULL, unlocked.
+ * Lock @vpm and check that it still caches @page.  On success take a
+ * mapping on it (off its freelist if it was idle) and return true.  The
+ * slot is unlocked either way.
  */
-static struct vpmap *vpm_claim(struct vpmap *vpm, struct page *page,
-			       bool allow_steal)
+static bool vpm_claim(struct vpmap *vpm, struct page *page, bool allow_steal)
 {
-	struct folio *old = NULL;
+	struct folio *old;
 
 	spin_lock(&vpm->vpm_lock);
 	if (vpm->vpm_pp != page) {
 		spin_unlock(&vpm->vpm_lock);
-		return NULL;
+		return false;
 	}
 	if (allow_steal && !vpm->vpm_refcnt && vpm_inject_steal()) {
 		/* Injected: behave as if the slot had been stolen. */
@@ -234,11 +238,13 @@ static struct vpmap *vpm_claim(struct vpmap *vpm, struct page *page,
 		spin_unlock(&vpm->vpm_lock);
 		VPM_STAT(STEALS);
 		folio_put(old);
-		return NULL;
+		return false;
 	}
 	if (!vpm->vpm_refcnt)
 		vpm_rmfreelist(vpm);
-	return vpm;
+	vpm->vpm_refcnt++;
+	spin_unlock(&vpm->vpm_lock);
+	return true;
 }
 
 static unsigned int vpm_get_freelndx(void)
@@ -251,134 +257,32 @@ static unsigned int vpm_get_freelndx(void)
 }
 
 /*
- * Find a free slot and give it to @page, which the caller holds a
- * reference on.  The page the slot cached before is released.  If another
- * thread gave @page a slot meanwhile, that slot is used instead.
- *
- * Return: the slot, locked and off its freelist, or an ERR_PTR: -EINTR
- * when a fatal signal came while waiting for a slot, -EAGAIN when every
- * slot is mapped and @may_wait is false, or when the page-to-slot table
- * could not take the page (the caller maps the page without the cache).  *@ref_taken tells whether the new slot took over
- * the caller's page reference.
+ * Give the free slot @vpm, locked and on @allocq (locked too), to @page.
+ * Both locks are released.  Returns 0 with a mapping taken on the slot,
+ * -EEXIST if @page got a slot from another thread meanwhile, or another
+ * negative errno if the page-to-slot table cannot take it.  On failure
+ * the slot stays on its queue, empty.
  */
-static struct vpmap *vpm_get_free_vpmap(struct page *page, bool may_wait,
-					bool *ref_taken)
+static int vpm_take_slot(struct vpm_freeq *allocq, struct vpmap *vpm,
+			 struct page *page)
+	__releases(&allocq->vpmq_lock) __releases(&vpm->vpm_lock)
 {
-	unsigned int free_ndx = vpm_get_freelndx(), end_ndx = free_ndx;
-	struct vpmfree *fl = &vpmd.free[free_ndx];
-	struct vpm_freeq *allocq, *releq;
-	struct vpmap *vpm, *existing;
-	struct folio *old;
-	u32 id, first;
+	struct folio *old, *folio = page_folio(page);
 	int err;
 
-retry_queue:
-	allocq = READ_ONCE(fl->vpm_allocq);
-	spin_lock(&allocq->vpmq_lock);
-
-	/* Oldest first; skip slots another thread is working on. */
-	vpm = NULL;
-	first = allocq->vpmq_free;
-	for (id = first; id; ) {
-		struct vpmap *v = VPMP(id);
-
-		if (spin_trylock(&v->vpm_lock)) {
-			vpm = v;
-			break;
-		}
-		id = v->vpm_next;
-		if (id == first)
-			break;
-	}
-
-	if (!vpm) {
-		/* Empty, or every slot busy: has the queue toggled? */
-		if (READ_ONCE(fl->vpm_allocq) != allocq) {
-			spin_unlock(&allocq->vpmq_lock);
-			goto retry_queue;
-		}
-		releq = fl->vpm_releq;
-		if (!spin_trylock(&releq->vpmq_lock)) {
-			/* A free is in progress there; let it finish. */
-			spin_unlock(&allocq->vpmq_lock);
-			spin_lock(&releq->vpmq_lock);
-			spin_unlock(&releq->vpmq_lock);
-			goto retry_queue;
-		}
-		if (releq->vpmq_free) {
-			/* Something was released: swap the queues. */
-			WRITE_ONCE(fl->vpm_allocq, releq);
-			WRITE_ONCE(fl->vpm_releq, allocq);
-			fl->vpm_swaps++;
-			spin_unlock(&releq->vpmq_lock);
-			spin_unlock(&allocq->vpmq_lock);
-			goto retry_queue;
-		}
-		spin_unlock(&releq->vpmq_lock);
-		spin_unlock(&allocq->vpmq_lock);
-		VPM_STAT(EMPTYFREELIST);
-
-		/* Try the other freelists before sleeping. */
-		free_ndx = (free_ndx + 1) & vpmd.freemsk;
-		fl = &vpmd.free[free_ndx];
-		if (free_ndx != end_ndx)
-			goto retry_queue;
-
-		/*
-		 * Every freelist is empty: all slots are mapped.  A caller
-		 * that already holds slots of its own request must not sleep
-		 * for more (with a cache smaller than its request it would
-		 * wait for itself); it maps the rest without the cache.
-		 */
-		if (!may_wait)
-			return ERR_PTR(-EAGAIN);
-		/*
-		 * illumos sleeps on the last list tried; a free to any list
-		 * wakes us here, so a free elsewhere is not missed.
-		 */
-		VPM_STAT(NOFREEVPMS);
-		atomic_inc(&fl->vpm_want);
-		fl->vpm_waits++;
-		err = wait_event_killable(vpmd.free_wq, vpm_any_free());
-		atomic_dec(&fl->vpm_want);
-		if (err)
-			return ERR_PTR(-EINTR);
-		goto retry_queue;
-	}
-
-	/*
-	 * We own the slot.  Point it at the new page; the table refuses if
-	 * the page got a slot from another thread meanwhile.
-	 */
 	old = vpm_dissociate(vpm);
 	vpm->vpm_pp = page;
 	err = rhashtable_lookup_insert_fast(&vpm_rht, &vpm->vpm_hnode,
 					    vpm_rht_params);
 	if (err) {
 		vpm->vpm_pp = NULL;
-		spin_unlock(&vpm->vpm_lock);
-		spin_unlock(&allocq->vpmq_lock);
-		if (old) {
-			atomic_long_dec(&vpmd.ncached);
-			folio_put(old);
-		}
-		if (err != -EEXIST)
-			return ERR_PTR(-EAGAIN);
-
-		/* Contention: use the slot the page already has. */
-		VPM_STAT(CONTEND);
-		existing = vpm_cache_lookup(page);
-		if (existing) {
-			existing = vpm_claim(existing, page, true);
-			if (existing) {
-				*ref_taken = false;
-				return existing;
-			}
-		}
-		goto retry_queue;
+	} else {
+		vpm_queue_unlink(allocq, vpm);
+		vpm->vpm_mapping = folio->mapping;
+		vpm->vpm_index = folio->index + folio_page_idx(folio, page);
+		vpm->vpm_refcnt = 1;
 	}
-
-	vpm_queue_unlink(allocq, vpm);
+	spin_unlock(&vpm->vpm_lock);
 	spin_unlock(&allocq->vpmq_lock);
 
 	if (old) {
@@ -389,14 +293,120 @@ retry_queue:
 		 */
 		if (folio_test_locked(old))
 			VPM_STAT(PREVPAGELOCKED);
+		if (err)
+			atomic_long_dec(&vpmd.ncached);
 		folio_put(old);
-	} else {
+	} else if (!err) {
 		atomic_long_inc(&vpmd.ncached);
 	}
-	vpm->vpm_mapping = page_folio(page)->mapping;
-	vpm->vpm_index = page_folio(page)->index + folio_page_idx(page_folio(page), page);
-	*ref_taken = true;
-	return vpm;
+	return err;
+}
+
+/*
+ * Find a free slot and give it to @page, which the caller holds a
+ * reference on.  The page the slot cached before is released.  If another
+ * thread gave @page a slot meanwhile, that slot is used instead.
+ *
+ * Return: the slot with a mapping taken on it, or an ERR_PTR: -EINTR when
+ * a fatal signal came while waiting for a slot; -EAGAIN when every slot is
+ * mapped and @may_wait is false, or when the page-to-slot table could not
+ * take the page (the caller maps the page without the cache).
+ * *@ref_taken tells whether the new slot took over the caller's page
+ * reference.
+ */
+static struct vpmap *vpm_get_free_vpmap(struct page *page, bool may_wait,
+					bool *ref_taken)
+{
+	unsigned int free_ndx = vpm_get_freelndx(), end_ndx = free_ndx;
+	struct vpmfree *fl = &vpmd.free[free_ndx];
+	struct vpm_freeq *allocq, *releq;
+	struct vpmap *existing;
+	u32 id, first;
+	int err;
+
+retry_queue:
+	allocq = READ_ONCE(fl->vpm_allocq);
+	spin_lock(&allocq->vpmq_lock);
+
+	/* Oldest first; skip slots another thread is working on. */
+	first = allocq->vpmq_free;
+	for (id = first; id; ) {
+		struct vpmap *v = VPMP(id);
+
+		if (spin_trylock(&v->vpm_lock)) {
+			err = vpm_take_slot(allocq, v, page);
+			if (!err) {
+				*ref_taken = true;
+				return v;
+			}
+			if (err != -EEXIST)
+				return ERR_PTR(-EAGAIN);
+			/* Contention: use the slot the page already has. */
+			VPM_STAT(CONTEND);
+			existing = vpm_cache_lookup(page);
+			if (existing && vpm_claim(existing, page, true)) {
+				*ref_taken = false;
+				return existing;
+			}
+			goto retry_queue;
+		}
+		id = v->vpm_next;
+		if (id == first)
+			break;
+	}
+
+	/* Empty, or every slot busy: has the queue toggled? */
+	if (READ_ONCE(fl->vpm_allocq) != allocq) {
+		spin_unlock(&allocq->vpmq_lock);
+		goto retry_queue;
+	}
+	releq = fl->vpm_releq;
+	if (!spin_trylock(&releq->vpmq_lock)) {
+		/* A free is in progress there; let it finish. */
+		spin_unlock(&allocq->vpmq_lock);
+		spin_lock(&releq->vpmq_lock);
+		spin_unlock(&releq->vpmq_lock);
+		goto retry_queue;
+	}
+	if (releq->vpmq_free) {
+		/* Something was released: swap the queues. */
+		WRITE_ONCE(fl->vpm_allocq, releq);
+		WRITE_ONCE(fl->vpm_releq, allocq);
+		fl->vpm_swaps++;
+		spin_unlock(&releq->vpmq_lock);
+		spin_unlock(&allocq->vpmq_lock);
+		goto retry_queue;
+	}
+	spin_unlock(&releq->vpmq_lock);
+	spin_unlock(&allocq->vpmq_lock);
+	VPM_STAT(EMPTYFREELIST);
+
+	/* Try the other freelists before sleeping. */
+	free_ndx = (free_ndx + 1) & vpmd.freemsk;
+	fl = &vpmd.free[free_ndx];
+	if (free_ndx != end_ndx)
+		goto retry_queue;
+
+	/*
+	 * Every freelist is empty: all slots are mapped.  A caller that
+	 * already holds slots of its own request must not sleep for more
+	 * (with a cache smaller than its request it would wait for itself);
+	 * it maps the rest without the cache.
+	 */
+	if (!may_wait)
+		return ERR_PTR(-EAGAIN);
+	/*
+	 * illumos sleeps on the last list tried; a free to any list wakes us
+	 * here, so a free elsewhere is not missed.
+	 */
+	VPM_STAT(NOFREEVPMS);
+	atomic_inc(&fl->vpm_want);
+	atomic_long_inc(&fl->vpm_waits);
+	err = wait_event_killable(vpmd.free_wq, vpm_any_free());
+	atomic_dec(&fl->vpm_want);
+	if (err)
+		return ERR_PTR(-EINTR);
+	goto retry_queue;
 }
 
 /**
@@ -416,25 +426,20 @@ retry_queue:
 struct vpmap *vpm_get_vpmap(struct page *page, struct vpmap *hint,
 			    bool may_wait, bool *ref_taken)
 {
-	struct vpmap *vpm = NULL;
+	struct vpmap *vpm;
 
 	*ref_taken = false;
 	if (!vpm_inject_contend()) {
 		if (!hint)
 			hint = vpm_cache_lookup(page);
-		if (hint)
-			vpm = vpm_claim(hint, page, false);
+		if (hint && vpm_claim(hint, page, false)) {
+			VPM_STAT(HITS);
+			return hint;
+		}
 	}
-	if (vpm) {
-		VPM_STAT(HITS);
-	} else {
-		vpm = vpm_get_free_vpmap(page, may_wait, ref_taken);
-		if (IS_ERR(vpm))
-			return vpm;
+	vpm = vpm_get_free_vpmap(page, may_wait, ref_taken);
+	if (!IS_ERR(vpm))
 		VPM_STAT(MISSES);
-	}
-	vpm->vpm_refcnt++;
-	spin_unlock(&vpm->vpm_lock);
 	return vpm;
 }
 
@@ -515,20 +520,32 @@ void vpm_cache_release_range(struct address_space *mapping, pgoff_t start,
 		VPM_STAT_ADD(DROPPED, dropped);
 }
 
+/* Give back the page of slot @v if it is idle and not busy. */
+static struct folio *vpm_shrink_slot(struct vpmap *v)
+{
+	struct folio *old = NULL;
+
+	if (!spin_trylock(&v->vpm_lock))
+		return NULL;
+	if (v->vpm_pp && !v->vpm_refcnt)
+		old = vpm_dissociate(v);
+	spin_unlock(&v->vpm_lock);
+	return old;
+}
+
 /**
  * vpm_cache_shrink() - give back up to @nr idle slots' pages
  * @nr: how many to release
  *
  * Walks the freelists from the head of each queue (the least recently
- * freed slots first).
+ * freed slots first).  Slots stay on their queues, empty.
  *
  * Return: the number of pages released.
  */
 unsigned long vpm_cache_shrink(unsigned long nr)
 {
-	struct folio *batch[16];
 	unsigned long freed = 0;
-	unsigned int lists, q, n;
+	unsigned int lists, q;
 
 	for (lists = 0; lists < vpmd.nfreelist && freed < nr; lists++) {
 		unsigned int ndx = READ_ONCE(vpmd.shrink_ndx) & vpmd.freemsk;
@@ -536,22 +553,23 @@ unsigned long vpm_cache_shrink(unsigned long nr)
 
 		WRITE_ONCE(vpmd.shrink_ndx, ndx + 1);
 		for (q = 0; q < 2 && freed < nr; q++) {
-			struct vpm_freeq *fq = q ? fl->vpm_releq : fl->vpm_allocq;
-			u32 id, first, seen = 0;
+			struct vpm_freeq *fq = q ? READ_ONCE(fl->vpm_releq) :
+						   READ_ONCE(fl->vpm_allocq);
+			unsigned long n = 0;
+			u32 id, first, seen;
 
-			n = 0;
 			spin_lock(&fq->vpmq_lock);
 			first = fq->vpmq_free;
-			for (id = first; id && seen < fq->vpmq_count &&
-			     freed < nr && n < ARRAY_SIZE(batch); seen++) {
+			id = first;
+			for (seen = 0; id && seen < fq->vpmq_count &&
+			     freed + n < nr; seen++) {
 				struct vpmap *v = VPMP(id);
+				struct folio *old = vpm_shrink_slot(v);
 
-				if (spin_trylock(&v->vpm_lock)) {
-					if (v->vpm_pp && !v->vpm_refcnt) {
-						batch[n++] = vpm_dissociate(v);
-						freed++;
-					}
-					spin_unlock(&v->vpm_lock);
+				if (old) {
+					/* Safe in atomic context. */
+					folio_put(old);
+					n++;
 				}
 				id = v->vpm_next;
 				if (id == first)
@@ -559,8 +577,7 @@ unsigned long vpm_cache_shrink(unsigned long nr)
 			}
 			spin_unlock(&fq->vpmq_lock);
 			atomic_long_sub(n, &vpmd.ncached);
-			while (n)
-				folio_put(batch[--n]);
+			freed += n;
 		}
 	}
 	if (freed)

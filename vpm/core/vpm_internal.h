@@ -92,7 +92,7 @@ struct vpmfree {
 	u32			vpm_magic;
 	atomic_t		vpm_want;
 	unsigned long		vpm_swaps;
-	unsigned long		vpm_waits;
+	atomic_long_t		vpm_waits;
 } ____cacheline_aligned_in_smp;
 
 /* Statistics: per-CPU counters, summed when read. */

@@ -183,7 +183,8 @@ static int vpm_freelists_show(struct seq_file *m, void *v)
 		vpm_freelist_counts(i, &a, &r);
 		seq_printf(m, "%u %u %u %d %lu %lu\n", i, a, r,
 			   atomic_read(&fl->vpm_want),
-			   READ_ONCE(fl->vpm_swaps), READ_ONCE(fl->vpm_waits));
+			   READ_ONCE(fl->vpm_swaps),
+			   atomic_long_read(&fl->vpm_waits));
 	}
 	return 0;
 }

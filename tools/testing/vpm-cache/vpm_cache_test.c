@@ -1016,8 +1016,10 @@ static void *bg_fn(void *arg)
 			shim_truncate_folio(b->m, a, true);
 			break;
 		case 6:
-			if (knob_race)	/* what a debugfs write does */
-				vpm_contend_mtbf = rnd(&b->seed) & 1 ? 3 : 0;
+			/* A debugfs write; the readers use READ_ONCE(). */
+			if (knob_race)
+				WRITE_ONCE(vpm_contend_mtbf,
+					   rnd(&b->seed) & 1 ? 3 : 0);
 			break;
 		}
 		b->ops++;

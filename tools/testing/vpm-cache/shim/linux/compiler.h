@@ -16,6 +16,10 @@
 #define __printf(a, b)		__shim_attr(__format__(printf, a, b))
 #define __must_check		__shim_attr(__warn_unused_result__)
 #define __maybe_unused		__shim_attr(__unused__)
+/* sparse lock-context annotations: nothing for the compiler */
+#define __acquires(x)
+#define __releases(x)
+#define __must_hold(x)
 #define __percpu
 #define __rcu
 #define __user
