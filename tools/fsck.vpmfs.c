@@ -404,6 +404,41 @@ static int inode_usable(__u32 ino)
 	       le16(itab[ino].i_mode);
 }
 
+/* Forget which blocks an inode owns (before its map is checked again). */
+static void release_blocks(__u32 ino)
+{
+	__u32 b;
+
+	for (b = 0; b < nblocks; b++)
+		if (owner[b] == ino)
+			owner[b] = 0;
+}
+
+/* Allocate a free data block holding an empty directory ("." and ".."). */
+static __u32 new_dir_block(__u32 dir)
+{
+	static __u8 buf[VPMFS_BLOCK_SIZE];
+	struct vpmfs_dirent *de = (struct vpmfs_dirent *)buf;
+	__u32 b;
+
+	for (b = lay.data_start; b < nblocks && owner[b]; b++)
+		;
+	if (b >= nblocks)
+		operr("no free block for directory %u", dir);
+	owner[b] = dir;
+	memset(buf, 0, sizeof(buf));
+	de[0].d_ino = cle32(dir);
+	de[0].d_name_len = 1;
+	de[0].d_type = VPMFS_FT_DIR;
+	de[0].d_name[0] = '.';
+	de[1].d_ino = cle32(parent[dir]);
+	de[1].d_name_len = 2;
+	de[1].d_type = VPMFS_FT_DIR;
+	memcpy(de[1].d_name, "..", 2);
+	wr(b, buf);
+	return b;
+}
+
 static void check_dir(__u32 dir)
 {
 	static __u8 buf[VPMFS_BLOCK_SIZE];
@@ -415,12 +450,26 @@ static void check_dir(__u32 dir)
 		__u32 b = bmap(dir, n);
 
 		if (!b) {
-			if (problem("directory %u: hole at block %llu", dir,
-				    (unsigned long long)n)) {
-				itab[dir].i_size = cle64(n ? n * VPMFS_BLOCK_SIZE :
-							 VPMFS_BLOCK_SIZE);
-				itab_dirty = 1;
+			if (!problem("directory %u: hole at block %llu", dir,
+				     (unsigned long long)n))
+				return;
+			itab_dirty = 1;
+			release_blocks(dir);
+			if (n) {
+				/* keep the blocks before the hole */
+				itab[dir].i_size = cle64(n * VPMFS_BLOCK_SIZE);
+				check_inode(dir);
+				return;
 			}
+			/* no first block: give it a new, empty one */
+			memset(itab[dir].i_block, 0, sizeof(itab[dir].i_block));
+			itab[dir].i_blocks = 0;
+			b = new_dir_block(dir);
+			itab[dir].i_block[0] = cle32(b);
+			itab[dir].i_blocks = cle32(le32(itab[dir].i_blocks) + 1);
+			itab[dir].i_size = cle64(VPMFS_BLOCK_SIZE);
+			links[dir]++;
+			links[parent[dir]]++;
 			return;
 		}
 		rd(b, buf);
@@ -433,20 +482,30 @@ static void check_dir(__u32 dir)
 			__u32 want = dot ? dir : dotdot ? parent[dir] : 0;
 			char name[VPMFS_NAME_LEN + 1];
 
-			if (!ino) {
-				if ((dot || dotdot) &&
-				    problem("directory %u: missing \"%s\"", dir,
-					    dot ? "." : "..")) {
+			if (dot || dotdot) {
+				unsigned int want_len = dot ? 1 : 2;
+
+				if (ino == want && len == want_len &&
+				    !memcmp(de->d_name, "..", want_len)) {
+					links[want]++;
+					continue;
+				}
+				if (problem("directory %u: bad or missing \"%s\" entry",
+					    dir, dot ? "." : "..")) {
 					memset(de, 0, sizeof(*de));
 					de->d_ino = cle32(want);
-					de->d_name_len = dot ? 1 : 2;
+					de->d_name_len = want_len;
 					de->d_type = VPMFS_FT_DIR;
-					memcpy(de->d_name, "..", de->d_name_len);
+					memcpy(de->d_name, "..", want_len);
 					dirty = 1;
 					links[want]++;
+				} else if (ino && ino < ninodes) {
+					links[ino]++;
 				}
 				continue;
 			}
+			if (!ino)
+				continue;
 			if (!len || len > VPMFS_NAME_LEN ||
 			    memchr(de->d_name, '/', len) ||
 			    memchr(de->d_name, 0, len)) {
@@ -459,26 +518,6 @@ static void check_dir(__u32 dir)
 			}
 			memcpy(name, de->d_name, len);
 			name[len] = 0;
-			if (dot || dotdot) {
-				if (len != (unsigned int)(dot ? 1 : 2) ||
-				    memcmp(name, "..", len) || ino != want) {
-					if (problem("directory %u: bad \"%s\" entry", dir,
-						    dot ? "." : "..")) {
-						memset(de, 0, sizeof(*de));
-						de->d_ino = cle32(want);
-						de->d_name_len = dot ? 1 : 2;
-						de->d_type = VPMFS_FT_DIR;
-						memcpy(de->d_name, "..", de->d_name_len);
-						dirty = 1;
-						links[want]++;
-					} else if (ino < ninodes) {
-						links[ino]++;
-					}
-					continue;
-				}
-				links[ino]++;
-				continue;
-			}
 			if (!strcmp(name, ".") || !strcmp(name, "..")) {
 				if (problem("directory %u: extra \"%s\" entry", dir, name)) {
 					memset(de, 0, sizeof(*de));

@@ -193,43 +193,53 @@ static int vpmfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	return 0;
 }
 
+/*
+ * A mount error: one "vpmfs: ..." line in the kernel log, and the message
+ * in the fs_context log too when the caller (fsopen) has one.
+ */
+#define vpmfs_inval(fc, fmt, ...) ({					\
+	pr_err(fmt "\n", ##__VA_ARGS__);				\
+	if ((fc)->log.log)						\
+		errorf(fc, fmt, ##__VA_ARGS__);				\
+	-EINVAL;							\
+})
+
 /* Check every superblock field against the device and the layout rule. */
 static int vpmfs_check_super(struct fs_context *fc, struct super_block *sb,
 			     const struct vpmfs_super_block *ds,
 			     struct vpmfs_sb_info *sbi)
 {
-	bool silent = fc->sb_flags & SB_SILENT;
 	u64 dev_blocks = bdev_nr_bytes(sb->s_bdev) >> VPMFS_BLOCK_SHIFT;
 	struct vpmfs_layout l;
 	u32 v;
 
 	if (le32_to_cpu(ds->s_magic) != VPMFS_MAGIC) {
-		if (!silent)
-			errorf(fc, "%s: bad magic number", sb->s_id);
+		/* even with SB_SILENT: busybox mount always sets it */
+		vpmfs_inval(fc, "%s: bad magic number", sb->s_id);
 		return -EINVAL;
 	}
 	if (le32_to_cpu(ds->s_checksum) != vpmfs_sb_csum(ds))
-		return invalf(fc, "%s: superblock checksum mismatch", sb->s_id);
+		return vpmfs_inval(fc, "%s: superblock checksum mismatch", sb->s_id);
 	v = le32_to_cpu(ds->s_version);
 	if (v != VPMFS_VERSION)
-		return invalf(fc, "%s: unsupported version %u", sb->s_id, v);
+		return vpmfs_inval(fc, "%s: unsupported version %u", sb->s_id, v);
 	if (le32_to_cpu(ds->s_feature_incompat) & ~VPMFS_FEATURE_INCOMPAT_SUPP)
-		return invalf(fc, "%s: unsupported incompatible features 0x%x",
+		return vpmfs_inval(fc, "%s: unsupported incompatible features 0x%x",
 			      sb->s_id, le32_to_cpu(ds->s_feature_incompat));
 	if ((le32_to_cpu(ds->s_feature_ro_compat) &
 	     ~VPMFS_FEATURE_RO_COMPAT_SUPP) && !(fc->sb_flags & SB_RDONLY))
-		return invalf(fc, "%s: unsupported features, mount read-only",
+		return vpmfs_inval(fc, "%s: unsupported features, mount read-only",
 			      sb->s_id);
 	if (le32_to_cpu(ds->s_block_size) != VPMFS_BLOCK_SIZE)
-		return invalf(fc, "%s: unsupported block size %u", sb->s_id,
+		return vpmfs_inval(fc, "%s: unsupported block size %u", sb->s_id,
 			      le32_to_cpu(ds->s_block_size));
 	sbi->blocks = le32_to_cpu(ds->s_blocks_count);
 	sbi->inodes = le32_to_cpu(ds->s_inodes_count);
 	if (vpmfs_compute_layout(sbi->blocks, sbi->inodes, &l))
-		return invalf(fc, "%s: bad block or inode count (%u, %u)",
+		return vpmfs_inval(fc, "%s: bad block or inode count (%u, %u)",
 			      sb->s_id, sbi->blocks, sbi->inodes);
 	if (sbi->blocks > dev_blocks)
-		return invalf(fc, "%s: file system (%u blocks) larger than device (%llu)",
+		return vpmfs_inval(fc, "%s: file system (%u blocks) larger than device (%llu)",
 			      sb->s_id, sbi->blocks, dev_blocks);
 	if (le32_to_cpu(ds->s_ibitmap_start) != l.ibitmap_start ||
 	    le32_to_cpu(ds->s_ibitmap_blocks) != l.ibitmap_blocks ||
@@ -238,11 +248,11 @@ static int vpmfs_check_super(struct fs_context *fc, struct super_block *sb,
 	    le32_to_cpu(ds->s_itable_start) != l.itable_start ||
 	    le32_to_cpu(ds->s_itable_blocks) != l.itable_blocks ||
 	    le32_to_cpu(ds->s_data_start) != l.data_start)
-		return invalf(fc, "%s: inconsistent metadata layout", sb->s_id);
+		return vpmfs_inval(fc, "%s: inconsistent metadata layout", sb->s_id);
 	if (le32_to_cpu(ds->s_root_ino) != VPMFS_ROOT_INO)
-		return invalf(fc, "%s: bad root inode number", sb->s_id);
+		return vpmfs_inval(fc, "%s: bad root inode number", sb->s_id);
 	if (le32_to_cpu(ds->s_state) & ~(VPMFS_STATE_CLEAN | VPMFS_STATE_ERROR))
-		return invalf(fc, "%s: bad state 0x%x", sb->s_id,
+		return vpmfs_inval(fc, "%s: bad state 0x%x", sb->s_id,
 			      le32_to_cpu(ds->s_state));
 	sbi->l = l;
 	return 0;
@@ -264,12 +274,12 @@ static int vpmfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_fs_info = sbi;
 
 	if (!sb_set_blocksize(sb, VPMFS_BLOCK_SIZE)) {
-		err = invalf(fc, "%s: device block size above 4096", sb->s_id);
+		err = vpmfs_inval(fc, "%s: device block size above 4096", sb->s_id);
 		goto out_free;
 	}
 	sbi->sbh = sb_bread(sb, 0);
 	if (!sbi->sbh) {
-		errorf(fc, "%s: cannot read the superblock", sb->s_id);
+		vpmfs_inval(fc, "%s: cannot read the superblock", sb->s_id);
 		err = -EIO;
 		goto out_free;
 	}
@@ -294,19 +304,19 @@ static int vpmfs_fill_super(struct super_block *sb, struct fs_context *fc)
 
 	err = vpmfs_count_free(sb);
 	if (err) {
-		errorf(fc, "%s: cannot read the allocation bitmaps", sb->s_id);
+		vpmfs_inval(fc, "%s: cannot read the allocation bitmaps", sb->s_id);
 		goto out_brelse;
 	}
 
 	root = vpmfs_iget(sb, VPMFS_ROOT_INO);
 	if (IS_ERR(root)) {
 		err = PTR_ERR(root);
-		errorf(fc, "%s: cannot read the root inode (%d)", sb->s_id, err);
+		vpmfs_inval(fc, "%s: cannot read the root inode (%d)", sb->s_id, err);
 		goto out_brelse;
 	}
 	if (!S_ISDIR(root->i_mode)) {
 		iput(root);
-		err = invalf(fc, "%s: root inode is not a directory", sb->s_id);
+		err = vpmfs_inval(fc, "%s: root inode is not a directory", sb->s_id);
 		goto out_brelse;
 	}
 	sb->s_root = d_make_root(root);
