@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Memory pressure: the vpm cache holds a reference on every page it
+# caches, so without its shrinker a big cache would pin the page cache and
+# a memory hog would be OOM-killed.  Fill a cache of half the VM's memory
+# from a vpmfs file, run a hog larger than what is left, and check that
+# the shrinker gave pages back and nothing was OOM-killed.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$top/build/check"
+img=$top/build/check/shrinker.img
+rm -f "$img"
+make -s -C "$top" tools
+"$top/build/tools/mkfs.vpmfs" -q -s 600M "$img"
+
+exec "$top/scripts/vmtest" --no-load --mem 1024 --disk "$img" --timeout 600 -- '
+set -e
+stat() { awk -v k="$1" "\$1 == k { print \$2 }" /sys/kernel/debug/vpm/stats; }
+modprobe vpm vpm_cache_percent=50
+modprobe vpmfs
+mkdir -p /mnt/v
+mount -t vpmfs /dev/vda /mnt/v
+dd if=/dev/zero of=/mnt/v/big bs=1M count=420 2>/dev/null
+sync
+cat /mnt/v/big >/dev/null
+cached=$(stat slots_cached)
+echo "slots $(stat slots), cached after reading 420 MiB: $cached"
+[ "$cached" -gt 60000 ] || { echo "cache did not fill"; exit 1; }
+grep -E "^(MemFree|MemAvailable|Cached):" /proc/meminfo | tr -s " " | paste -sd" "
+# A hog of 750 MiB on a 1 GiB VM: only fits if the cached pages go.
+stress-ng --vm 1 --vm-bytes 750M --vm-keep --vm-hang 0 --timeout 15s --quiet || true
+shrunk=$(stat shrunk)
+echo "after the hog: shrunk $shrunk, cached $(stat slots_cached)"
+if dmesg | grep -iE "out of memory|oom-kill|invoked oom-killer"; then
+	echo "OOM with the vpm cache holding pages"
+	exit 1
+fi
+[ "$shrunk" -gt 0 ] || { echo "the shrinker released nothing"; exit 1; }
+cmp /mnt/v/big /dev/zero 2>&1 | grep -q EOF || { echo "data changed"; exit 1; }
+umount /mnt/v
+rmmod vpmfs vpm
+'
