@@ -59,6 +59,8 @@ struct vmap {
 	void	*vs_data;
 	size_t	vs_len;
 };
+
+/* The illumos name of struct vmap. */
 typedef struct vmap vmap_t;
 
 /* Tunables, read only after load; see Documentation/vpm.rst. */
