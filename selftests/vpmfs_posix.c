@@ -20,6 +20,8 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <linux/fs.h>
 /* the 6.1 harness is not -Wextra clean */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -703,6 +705,31 @@ TEST_F(fs, enospc_recovery)
 			ASSERT_EQ(0, fsize(name));
 			close(f);
 		}
+	}
+	/* a store through a mapping into a hole fails with SIGBUS */
+	{
+		int h = open("hole", O_CREAT | O_RDWR, 0644);
+		int status;
+		pid_t pid;
+		char *m;
+
+		ASSERT_GE(h, 0);
+		ASSERT_EQ(0, ftruncate(h, 4 * PG));
+		m = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, h, 0);
+		ASSERT_NE(MAP_FAILED, m);
+		ASSERT_EQ(0, m[PG]);	/* reading a hole is fine */
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (!pid) {
+			m[2 * PG] = 1;
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFSIGNALED(status));
+		ASSERT_EQ(SIGBUS, WTERMSIG(status));
+		munmap(m, 4 * PG);
+		close(h);
+		ASSERT_EQ(0, unlink("hole"));
 	}
 	/* the data written before ENOSPC is intact */
 	ASSERT_EQ((ssize_t)sizeof(out), pread(fd, out, sizeof(out), 0));

@@ -243,4 +243,21 @@ static int name(struct page *page, struct writeback_control *wbc)	\
 #define VPM_AOPS_WRITEPAGE(name)
 #endif
 
+/**
+ * vpm_block_page_mkwrite_return() - a ->page_mkwrite errno as vm_fault_t
+ * @err: 0 or the negative errno from block_page_mkwrite()
+ *
+ * Return: VM_FAULT_LOCKED, or the fault code for @err.
+ */
+static inline vm_fault_t vpm_block_page_mkwrite_return(int err)
+{
+	if (err >= 0)
+		return VM_FAULT_LOCKED;
+#ifdef HAVE_VMF_FS_ERROR
+	return vmf_fs_error(err);
+#else
+	return block_page_mkwrite_return(err);
+#endif
+}
+
 #endif /* _VPM_COMPAT_H */

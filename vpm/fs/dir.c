@@ -19,8 +19,8 @@ static struct buffer_head *vpmfs_dir_bread(struct inode *dir, u32 n)
 	if (err)
 		return ERR_PTR(err);
 	if (!pblk) {
-		vpmfs_error(dir->i_sb, "directory %lu has a hole at block %u",
-			    dir->i_ino, n);
+		vpmfs_error(dir->i_sb, "directory %llu has a hole at block %u",
+			    (u64)dir->i_ino, n);
 		return ERR_PTR(-EUCLEAN);
 	}
 	bh = sb_bread(dir->i_sb, pblk);
@@ -45,8 +45,8 @@ static int vpmfs_check_dirent(struct inode *dir, const struct vpmfs_dirent *de)
 		return 0;
 	if (!len || len > VPMFS_NAME_LEN || ino >= sbi->inodes ||
 	    memchr(de->d_name, '/', len) || memchr(de->d_name, 0, len)) {
-		vpmfs_error(dir->i_sb, "directory %lu: bad entry (inode %u, name length %u)",
-			    dir->i_ino, ino, len);
+		vpmfs_error(dir->i_sb, "directory %llu: bad entry (inode %u, name length %u)",
+			    (u64)dir->i_ino, ino, len);
 		return -EUCLEAN;
 	}
 	return 1;
@@ -176,8 +176,8 @@ static void vpmfs_set_entry(struct buffer_head *bh, struct vpmfs_dirent *de,
 static int vpmfs_dec_link(struct inode *inode)
 {
 	if (!inode->i_nlink) {
-		vpmfs_error(inode->i_sb, "inode %lu: link count underflow",
-			    inode->i_ino);
+		vpmfs_error(inode->i_sb, "inode %llu: link count underflow",
+			    (u64)inode->i_ino);
 		return -EUCLEAN;
 	}
 	inode_dec_link_count(inode);
@@ -248,8 +248,8 @@ static struct vpmfs_dirent *vpmfs_dotdot(struct inode *inode,
 		return ERR_CAST(bh);
 	de = (struct vpmfs_dirent *)bh->b_data + 1;
 	if (de->d_name_len != 2 || memcmp(de->d_name, "..", 2)) {
-		vpmfs_error(inode->i_sb, "directory %lu: no \"..\" entry",
-			    inode->i_ino);
+		vpmfs_error(inode->i_sb, "directory %llu: no \"..\" entry",
+			    (u64)inode->i_ino);
 		brelse(bh);
 		return ERR_PTR(-EUCLEAN);
 	}
@@ -322,8 +322,8 @@ static struct dentry *vpmfs_lookup(struct inode *dir, struct dentry *dentry,
 		ino = le32_to_cpu(de->d_ino);
 		brelse(bh);
 		if (ino == dir->i_ino) {
-			vpmfs_error(dir->i_sb, "directory %lu contains itself",
-				    dir->i_ino);
+			vpmfs_error(dir->i_sb, "directory %llu contains itself",
+				    (u64)dir->i_ino);
 			return ERR_PTR(-EUCLEAN);
 		}
 		inode = vpmfs_iget(dir->i_sb, ino);
@@ -419,8 +419,8 @@ static int vpmfs_unlink(struct inode *dir, struct dentry *dentry)
 		return -ENOENT;
 	if (le32_to_cpu(de->d_ino) != inode->i_ino || !inode->i_nlink) {
 		brelse(bh);
-		vpmfs_error(dir->i_sb, "directory %lu: entry does not match inode %lu",
-			    dir->i_ino, inode->i_ino);
+		vpmfs_error(dir->i_sb, "directory %llu: entry does not match inode %llu",
+			    (u64)dir->i_ino, (u64)inode->i_ino);
 		return -EUCLEAN;
 	}
 	vpmfs_clear_entry(bh, de);

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/splice.h>
 #include <linux/uio.h>
+#include <linux/vmalloc.h>
 #include <linux/writeback.h>
 #include <vpm/vpm.h>
 #include "vpmfs.h"
@@ -322,6 +323,14 @@ static const struct pipe_buf_operations vpmfs_pipe_buf_ops = {
 	.get		= vpmfs_pipe_buf_get,
 };
 
+/* The page behind a vpm_map_pages() entry (direct map, or vmap). */
+static struct page *vpmfs_vmap_page(const struct vmap *v)
+{
+	if (is_vmalloc_addr(v->vs_addr))
+		return vmalloc_to_page(v->vs_addr);
+	return virt_to_page(v->vs_addr);
+}
+
 /* Unmap entries [i, end) of a vpm_map_pages() list one by one. */
 static void vpmfs_unmap_rest(struct vmap *vml, int i)
 {
@@ -384,7 +393,7 @@ static ssize_t vpmfs_vpm_splice_read(struct file *in, loff_t *ppos,
 			memset(&r->vml[1], 0, sizeof(r->vml[1]));
 			n = min_t(size_t, PAGE_SIZE - pgoff, len);
 			buf = (struct pipe_buffer) {
-				.page = virt_to_page(vml[i].vs_addr),
+				.page = vpmfs_vmap_page(&vml[i]),
 				.offset = pgoff,
 				.len = n,
 				.ops = &vpmfs_pipe_buf_ops,
@@ -423,11 +432,39 @@ static ssize_t vpmfs_splice_read(struct file *in, loff_t *ppos,
 	return vpmfs_vpm_splice_read(in, ppos, pipe, len);
 }
 
+/* ---- mmap: the generic fault path, blocks allocated at write fault ---- */
+
+static vm_fault_t vpmfs_page_mkwrite(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	int err;
+
+	sb_start_pagefault(inode->i_sb);
+	file_update_time(vmf->vma->vm_file);
+	/* allocates the page's block now, so a full disk fails the fault */
+	err = block_page_mkwrite(vmf->vma, vmf, vpmfs_get_block);
+	sb_end_pagefault(inode->i_sb);
+	return vpm_block_page_mkwrite_return(err);
+}
+
+static const struct vm_operations_struct vpmfs_vm_ops = {
+	.fault		= filemap_fault,
+	.map_pages	= filemap_map_pages,
+	.page_mkwrite	= vpmfs_page_mkwrite,
+};
+
+static int vpmfs_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	file_accessed(file);
+	vma->vm_ops = &vpmfs_vm_ops;
+	return 0;
+}
+
 const struct file_operations vpmfs_file_fops = {
 	.llseek		= generic_file_llseek,
 	.read_iter	= vpmfs_read_iter,
 	.write_iter	= vpmfs_write_iter,
-	.mmap		= generic_file_mmap,
+	.mmap		= vpmfs_file_mmap,
 	.open		= generic_file_open,
 	.fsync		= vpmfs_fsync,
 	.splice_read	= vpmfs_splice_read,

@@ -183,7 +183,7 @@ out:
 		mark_inode_dirty(inode);
 	return err;
 corrupt:
-	vpmfs_error(sb, "inode %lu: bad block pointer %u", inode->i_ino, blk);
+	vpmfs_error(sb, "inode %llu: bad block pointer %u", (u64)inode->i_ino, blk);
 	err = -EUCLEAN;
 	goto out;
 }
@@ -267,8 +267,8 @@ static bool vpmfs_free_branch(struct inode *inode, u32 blk, u64 first,
 
 	bh = sb_bread(sb, blk);
 	if (!bh) {
-		vpmfs_error(sb, "inode %lu: cannot read indirect block %u",
-			    inode->i_ino, blk);
+		vpmfs_error(sb, "inode %llu: cannot read indirect block %u",
+			    (u64)inode->i_ino, blk);
 		return false;
 	}
 	p = (__le32 *)bh->b_data;
@@ -281,8 +281,8 @@ static bool vpmfs_free_branch(struct inode *inode, u32 blk, u64 first,
 			continue;
 		}
 		if (!vpmfs_valid_data_block(sbi, b)) {
-			vpmfs_error(sb, "inode %lu: bad block pointer %u",
-				    inode->i_ino, b);
+			vpmfs_error(sb, "inode %llu: bad block pointer %u",
+				    (u64)inode->i_ino, b);
 			empty = false;
 			continue;
 		}
@@ -327,8 +327,8 @@ void vpmfs_truncate_blocks(struct inode *inode, loff_t size)
 			vpmfs_free_block(sb, b);
 			vi->i_nblocks--;
 		} else {
-			vpmfs_error(sb, "inode %lu: bad block pointer %u",
-				    inode->i_ino, b);
+			vpmfs_error(sb, "inode %llu: bad block pointer %u",
+				    (u64)inode->i_ino, b);
 		}
 		vi->i_block[i] = 0;
 	}
@@ -337,8 +337,8 @@ void vpmfs_truncate_blocks(struct inode *inode, loff_t size)
 		u64 rel = first > VPMFS_NDIR ? first - VPMFS_NDIR : 0;
 
 		if (!vpmfs_valid_data_block(sbi, b)) {
-			vpmfs_error(sb, "inode %lu: bad indirect pointer %u",
-				    inode->i_ino, b);
+			vpmfs_error(sb, "inode %llu: bad indirect pointer %u",
+				    (u64)inode->i_ino, b);
 			vi->i_block[VPMFS_IND] = 0;
 		} else if (rel < VPMFS_PTRS_PER_BLOCK &&
 			   vpmfs_free_branch(inode, b, rel, 1) && !rel) {
@@ -353,8 +353,8 @@ void vpmfs_truncate_blocks(struct inode *inode, loff_t size)
 		u64 rel = first > base ? first - base : 0;
 
 		if (!vpmfs_valid_data_block(sbi, b)) {
-			vpmfs_error(sb, "inode %lu: bad indirect pointer %u",
-				    inode->i_ino, b);
+			vpmfs_error(sb, "inode %llu: bad indirect pointer %u",
+				    (u64)inode->i_ino, b);
 			vi->i_block[VPMFS_DIND] = 0;
 		} else if (vpmfs_free_branch(inode, b, rel, 2) && !rel) {
 			vpmfs_free_block(sb, b);
@@ -726,10 +726,18 @@ struct inode *vpmfs_iget(struct super_block *sb, unsigned long ino)
 int vpmfs_write_inode(struct inode *inode, struct writeback_control *wbc)
 {
 	struct vpmfs_inode_info *vi = VPMFS_I(inode);
+	u32 map[VPMFS_NBLOCKS], nblocks;
 	struct vpmfs_inode *raw;
 	struct buffer_head *bh;
 	struct timespec64 ts;
 	int i, err = 0;
+
+	/* snapshot the block map; never take i_map_lock under a buffer lock */
+	mutex_lock(&vi->i_map_lock);
+	memcpy(map, vi->i_block, sizeof(map));
+	nblocks = vi->i_nblocks;
+	mutex_unlock(&vi->i_map_lock);
+	inode->i_blocks = (blkcnt_t)nblocks << (VPMFS_BLOCK_SHIFT - 9);
 
 	bh = vpmfs_inode_bh(inode->i_sb, inode->i_ino, &raw);
 	if (!bh)
@@ -751,17 +759,14 @@ int vpmfs_write_inode(struct inode *inode, struct writeback_control *wbc)
 	raw->i_ctime = cpu_to_le64(ts.tv_sec);
 	raw->i_ctime_ns = cpu_to_le32(ts.tv_nsec);
 	raw->i_generation = cpu_to_le32(inode->i_generation);
-	mutex_lock(&vi->i_map_lock);
-	raw->i_blocks = cpu_to_le32(vi->i_nblocks);
-	inode->i_blocks = (blkcnt_t)vi->i_nblocks << (VPMFS_BLOCK_SHIFT - 9);
+	raw->i_blocks = cpu_to_le32(nblocks);
 	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)) {
 		memset(raw->i_block, 0, sizeof(raw->i_block));
 		raw->i_block[0] = cpu_to_le32(new_encode_dev(inode->i_rdev));
 	} else {
 		for (i = 0; i < VPMFS_NBLOCKS; i++)
-			raw->i_block[i] = cpu_to_le32(vi->i_block[i]);
+			raw->i_block[i] = cpu_to_le32(map[i]);
 	}
-	mutex_unlock(&vi->i_map_lock);
 	unlock_buffer(bh);
 	mark_buffer_dirty(bh);
 	if (wbc->sync_mode == WB_SYNC_ALL) {
@@ -805,7 +810,6 @@ void vpmfs_evict_inode(struct inode *inode)
 		if (!(S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)))
 			vpmfs_truncate_blocks(inode, 0);
 	}
-	invalidate_inode_buffers(inode);
 	clear_inode(inode);
 	if (del) {
 		vpmfs_clear_raw(inode);
