@@ -61,13 +61,35 @@ got=$(awk "\$1 == \"freelists\" { print \$2 }" /sys/kernel/debug/vpm/stats)
 [ "$got" = "$want" ] || { echo "freelists $got, expected $want"; exit 1; }
 rmmod vpm
 
-# 100 load/unload cycles with pages cached each time.
-echo hello > /mnt/r/cycle
+# Fault injection (the illumos DEBUG MTBF values): concurrent readers
+# must still see the right data, and the unusual paths must be taken.
+modprobe vpm vpm_cache_slots=64
+echo 7 > /sys/kernel/debug/vpm/steals_mtbf
+echo 127 > /sys/kernel/debug/vpm/contend_mtbf
+modprobe test_vpm path=/mnt/r/test_vpm.dat only=concurrent
+rmmod test_vpm
+for c in steals contend; do
+	v=$(awk "\$1 == \"$c\" { print \$2 }" /sys/kernel/debug/vpm/stats)
+	echo "fault injection: $c $v"
+	[ "$v" -gt 0 ] || { echo "no $c injected"; exit 1; }
+done
+rmmod vpm
+
+# 100 load/unload cycles, each leaving 64 pages of a new file in the vpm
+# cache at unload: vpm must free its slot array and drop every page
+# reference, or the removed files pages stay allocated.
+sync; echo 3 > /proc/sys/vm/drop_caches
+before=$(awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)
 for i in $(seq 100); do
-	modprobe vpm vpm_cache_slots=64
-	modprobe test_vpm path=/mnt/r/cycle only=hit_miss
+	modprobe vpm
+	modprobe test_vpm path=/mnt/r/cycle$i only=concurrent nthreads_per_cpu=1 keep=1
 	rmmod test_vpm
 	rmmod vpm
+	rm /mnt/r/cycle$i
 done
-echo "100 load/unload cycles done"
+sync; echo 3 > /proc/sys/vm/drop_caches
+after=$(awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)
+echo "100 load/unload cycles: MemAvailable $before kB before, $after kB after"
+# 100 x 64 pages leaked would be 25600 kB; allow noise well below that.
+[ $((before - after)) -lt 8192 ] || { echo "memory leaked across load/unload"; exit 1; }
 '

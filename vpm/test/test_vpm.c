@@ -43,6 +43,10 @@ static bool readonly;
 module_param(readonly, bool, 0444);
 MODULE_PARM_DESC(readonly, "Skip the S_WRITE tests (file system without vpm write support)");
 
+static bool keep;
+module_param(keep, bool, 0444);
+MODULE_PARM_DESC(keep, "Leave the file's pages in the vpm cache (for unload tests)");
+
 static bool bench;
 module_param(bench, bool, 0444);
 MODULE_PARM_DESC(bench, "Print the per-page cost of hits and misses, run no tests");
@@ -965,7 +969,8 @@ static int __init test_vpm_init(void)
 	tv_run("tiny_cache", test_tiny_cache);
 	tv_run("concurrent", test_concurrent);
 out:
-	vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
+	if (!keep)
+		vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
 	fput(tv_file);
 	pr_info("%u of %u tests passed (cache %s, %llu slots)\n",
 		tests_passed, tests_run, tv_cache_on() ? "on" : "off",
