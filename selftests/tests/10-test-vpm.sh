@@ -48,6 +48,7 @@ run
 run vpm_cache_slots=8
 run vpm_cache_slots=16 vpm_nfreelist=1
 run vpm_cache_enable=0
+run vpm_enable=0
 
 # Bad tunables: a warning and a safe value, never a failed load.
 dmesg -c >/dev/null

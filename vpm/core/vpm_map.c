@@ -165,7 +165,7 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			break;
 		if (!folio_test_uptodate(folio))
 			goto miss;
-		if (vpm_cache_enable) {
+		if (vpmd.nslots) {
 			hints[i] = vpm_cache_lookup(vpm_folio_page(folio,
 								   index + i));
 			if (!hints[i])
@@ -311,7 +311,7 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		struct page *page = vpm_folio_page(fl[i], index + i);
 		void *data = page;
 
-		if (vpm_cache_enable && vpmd.nslots) {
+		if (vpmd.nslots) {
 			struct vpmap *vpm;
 			bool ref_taken;
 
