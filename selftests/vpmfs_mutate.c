@@ -154,8 +154,12 @@ int main(int argc, char **argv)
 		for (i = VPMFS_ROOT_INO + 1; i < ninodes; i++)
 			if (used(i) && i != ino && le32(ino_p(i)->i_block[0]))
 				other = i;
-#define MUT(name, stmt) do { in = ino_p(ino); stmt; \
-		snprintf(what, sizeof(what), "ino%u-%s", ino, name); emit(what); } while (0)
+#define MUT(name, stmt) do {						\
+		in = ino_p(ino);						\
+		stmt;								\
+		snprintf(what, sizeof(what), "ino%u-%s", ino, name);		\
+		emit(what);							\
+	} while (0)
 		MUT("mode0", in->i_mode = 0);
 		MUT("modeffff", in->i_mode = cle16(0xffff));
 		MUT("mode-dir", in->i_mode = cle16(040755));
@@ -222,8 +226,13 @@ int main(int argc, char **argv)
 		b = le32(ino_p(ino)->i_block[0]);
 		if (b < lay.data_start || b >= nblocks)
 			continue;
-#define DMUT(slot, name, stmt) do { de = (struct vpmfs_dirent *)blk(b) + (slot); stmt; \
-		snprintf(what, sizeof(what), "dir%u-slot%u-%s", ino, slot, name); emit(what); } while (0)
+#define DMUT(slot, name, stmt) do {					\
+		__u32 s_ = (slot);						\
+		de = (struct vpmfs_dirent *)blk(b) + s_;			\
+		stmt;								\
+		snprintf(what, sizeof(what), "dir%u-slot%u-%s", ino, s_, name); \
+		emit(what);							\
+	} while (0)
 		for (k = 0; k < 4; k++) {
 			DMUT(k, "ino0", de->d_ino = 0);
 			DMUT(k, "ino-self", de->d_ino = cle32(ino));

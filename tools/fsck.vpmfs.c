@@ -229,9 +229,8 @@ static int walk_ind(__u32 ino, __u32 blk, int depth, __u64 first, __u64 limit,
 				dirty = 1;
 				continue;
 			}
-			if (!walk_ind(ino, b, 1, fb, limit, count) && repair) {
-				/* an empty indirect block is allowed */
-			}
+			/* an empty indirect block is allowed */
+			walk_ind(ino, b, 1, fb, limit, count);
 			used = 1;
 		} else {
 			if (claim(ino, b, fb, limit, count)) {
@@ -540,7 +539,7 @@ static void check_dir(__u32 dir)
 			}
 			if (S_ISDIR(le16(itab[ino].i_mode))) {
 				if (reached[ino] || ino == VPMFS_ROOT_INO) {
-					if (problem("directory %u: \"%s\" is a second link to directory %u",
+					if (problem("directory %u: \"%s\" links directory %u",
 						    dir, name, ino)) {
 						memset(de, 0, sizeof(*de));
 						dirty = 1;

@@ -4,4 +4,5 @@ static int t(struct file *f, struct address_space *m, loff_t p, unsigned int l,
 {
 	return 0;
 }
+
 static const struct address_space_operations a __maybe_unused = { .write_begin = t };

@@ -3,4 +3,5 @@ static int t(struct page *p, struct writeback_control *w)
 {
 	return 0;
 }
+
 static const struct address_space_operations a __maybe_unused = { .writepage = t };

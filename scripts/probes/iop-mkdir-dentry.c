@@ -4,4 +4,5 @@ static struct dentry *t(struct mnt_idmap *m, struct inode *d, struct dentry *de,
 {
 	return NULL;
 }
+
 static const struct inode_operations o __maybe_unused = { .mkdir = t };

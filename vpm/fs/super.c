@@ -197,12 +197,21 @@ static int vpmfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
  * A mount error: one "vpmfs: ..." line in the kernel log, and the message
  * in the fs_context log too when the caller (fsopen) has one.
  */
-#define vpmfs_inval(fc, fmt, ...) ({					\
-	pr_err(fmt "\n", ##__VA_ARGS__);				\
-	if ((fc)->log.log)						\
-		errorf(fc, fmt, ##__VA_ARGS__);				\
-	-EINVAL;							\
-})
+static __printf(2, 3) int vpmfs_inval(struct fs_context *fc,
+				      const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("%pV\n", &vaf);
+	if (fc->log.log)
+		errorf(fc, "%pV", &vaf);
+	va_end(args);
+	return -EINVAL;
+}
 
 /* Check every superblock field against the device and the layout rule. */
 static int vpmfs_check_super(struct fs_context *fc, struct super_block *sb,
