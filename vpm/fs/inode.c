@@ -807,7 +807,9 @@ void vpmfs_evict_inode(struct inode *inode)
 	truncate_inode_pages_final(&inode->i_data);
 	if (del) {
 		inode->i_size = 0;
-		if (!(S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)))
+		/* only these own blocks; the others' i_block is not a map */
+		if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) ||
+		    S_ISLNK(inode->i_mode))
 			vpmfs_truncate_blocks(inode, 0);
 	}
 	clear_inode(inode);
