@@ -638,6 +638,28 @@ TEST_F(fs, sendfile_splice_copy_file_range)
 	ASSERT_EQ(tot, pread(o, out, sizeof(out), 0));
 	ASSERT_EQ(0, memcmp(buf + 5, out, tot));
 	close(o);
+	/* tee(2) shares the spliced pages between two pipes */
+	{
+		int q[2];
+
+		ASSERT_EQ(0, pipe(q));
+		li = PG / 2;
+		ASSERT_EQ(3 * PG, splice(in, &li, p[1], NULL, 3 * PG, 0));
+		ASSERT_EQ(3 * PG, tee(p[0], q[1], 3 * PG, 0));
+		ASSERT_EQ(3 * PG, read(p[0], out, 3 * PG));
+		ASSERT_EQ(0, memcmp(buf + PG / 2, out, 3 * PG));
+		memset(out, 0, 3 * PG);
+		ASSERT_EQ(3 * PG, read(q[0], out, 3 * PG));
+		ASSERT_EQ(0, memcmp(buf + PG / 2, out, 3 * PG));
+		/* a tee'd buffer left in a pipe that is closed */
+		li = 0;
+		ASSERT_EQ(PG, splice(in, &li, p[1], NULL, PG, 0));
+		ASSERT_EQ(PG, tee(p[0], q[1], PG, 0));
+		close(q[0]);
+		close(q[1]);
+	}
+	ASSERT_EQ(PG, read(p[0], out, PG));
+	ASSERT_EQ(0, memcmp(buf, out, PG));
 	/* pipe buffers outlive the file: the data stays valid */
 	li = 0;
 	ASSERT_EQ(2 * PG, splice(in, &li, p[1], NULL, 2 * PG, 0));

@@ -8,8 +8,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 make -C "$top" tools >/dev/null || exit 1
 t=$top/build/tools
-d=$top/build/check/vpmfs-tools
-rm -rf "$d"
+mkdir -p "$top/build/check"
+# a directory of its own: make check may run in several trees at once
+d=$(mktemp -d "$top/build/check/vpmfs-tools.XXXXXX")
 mkdir -p "$d/mut"
 fails=0
 check() {	# check WANT_RC DESCRIPTION CMD...
@@ -72,4 +73,5 @@ done
 echo "# fsck -y on $n damaged images"
 [ "$n" -gt 150 ] || { echo "not ok: only $n images"; fails=$((fails + 1)); }
 echo "# $fails failures"
-[ "$fails" = 0 ]
+[ "$fails" = 0 ] || exit 1
+rm -rf "$d"

@@ -10,11 +10,11 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$top/build/check"
-img=$top/build/check/vpmfs-posix.img
-rm -f "$img"
+img=$(mktemp "$top/build/check/vpmfs-posix.XXXXXX.img")
+trap 'rm -f "$img"' EXIT
 truncate -s 64M "$img"
 
-exec "$top/scripts/vmtest" --no-load --disk "$img" --timeout 600 -- '
+"$top/scripts/vmtest" --no-load --disk "$img" --timeout 600 -- '
 set -e
 fail() { echo "FAIL: $*"; exit 1; }
 getmap() { sed -n "s/^getmap //p" /sys/kernel/debug/vpm/stats; }

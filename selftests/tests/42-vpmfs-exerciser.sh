@@ -9,8 +9,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$top/build/check"
-img=$top/build/check/vpmfs-exerciser.img
-rm -f "$img"
+img=$(mktemp "$top/build/check/vpmfs-exerciser.XXXXXX.img")
+trap 'rm -f "$img"' EXIT
 "$top/build/tools/mkfs.vpmfs" -q -s 128M "$img" 2>/dev/null || {
 	make -C "$top" tools >/dev/null && "$top/build/tools/mkfs.vpmfs" -q -s 128M "$img"
 }

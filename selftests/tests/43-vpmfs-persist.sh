@@ -16,10 +16,9 @@
 #  boot 3: the manifest must match boot 2's.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out=$top/build/check/vpmfs-persist
-mkdir -p "$out"
+mkdir -p "$top/build/check"
+out=$(mktemp -d "$top/build/check/vpmfs-persist.XXXXXX")
 img=$out/disk.img
-rm -f "$img"
 make -C "$top" tools >/dev/null
 "$top/build/tools/mkfs.vpmfs" -q -s 96M "$img"
 fsck=$top/build/tools/fsck.vpmfs
@@ -114,3 +113,4 @@ grep '^M ' "$out/boot3.out" > "$out/m3"
 diff "$out/m2" "$out/m3" || { echo "boot 3 sees a different tree than boot 2 synced"; exit 1; }
 "$fsck" "$img" || { echo "fsck after boot 3 failed"; exit 1; }
 echo "# persistence ok: $(wc -l < "$out/m3") manifest lines"
+rm -rf "$out"

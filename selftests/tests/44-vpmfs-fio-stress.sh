@@ -8,11 +8,11 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$top/build/check"
-img=$top/build/check/vpmfs-fio.img
-rm -f "$img"
+img=$(mktemp "$top/build/check/vpmfs-fio.XXXXXX.img")
+trap 'rm -f "$img"' EXIT
 truncate -s 256M "$img"
 
-exec "$top/scripts/vmtest" --disk "$img" --timeout 900 -- '
+"$top/scripts/vmtest" --disk "$img" --timeout 900 -- '
 set -e
 fail() { echo "FAIL: $*"; exit 1; }
 command -v fio >/dev/null || { echo "no fio"; exit 4; }
