@@ -46,6 +46,9 @@ check:
 demo:
 	scripts/demo
 
+bench:
+	scripts/bench
+
 vm: deps
 	scripts/vmtest --interactive
 
