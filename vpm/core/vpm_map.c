@@ -146,11 +146,18 @@ retry:
 }
 
 /*
- * The fetch path's fast case: every page present, uptodate, already in
- * the vpm cache and, for S_WRITE, already dirty.  Returns the number of
- * pages found that way; the caller falls back to vpm_getpage() for the
- * whole range if it is short.  Found folios are referenced, and locked
- * for S_WRITE; @hints gets each page's slot.
+ * The fetch path's fast case: every page present and uptodate.  Returns
+ * the number of pages found that way; the caller falls back to
+ * vpm_getpage() for the whole range if it is short.  Found folios are
+ * referenced, and locked for S_WRITE; @hints gets each page's slot, if
+ * it has one.
+ *
+ * illumos also sends a page that is not in the vpm cache, or (for a
+ * write) not yet modified, to VOP_GETPAGE, for the file system's
+ * sequential-access tracking and block allocation.  Linux does both
+ * elsewhere (readahead state, ->write_begin or the caller), so an
+ * uptodate page only needs a slot: going through readahead and
+ * ->read_folio again for it would only cost time.
  */
 static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			    int npages, struct folio **fl,
@@ -165,15 +172,7 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			break;
 		if (!folio_test_uptodate(folio))
 			goto miss;
-		if (vpmd.nslots) {
-			hints[i] = vpm_cache_lookup(vpm_folio_page(folio,
-								   index + i));
-			if (!hints[i])
-				goto miss;
-		}
 		if (rw == S_WRITE) {
-			if (!folio_test_dirty(folio))
-				goto miss;
 			folio_lock(folio);
 			if (folio->mapping != mapping ||
 			    !folio_test_uptodate(folio)) {
@@ -182,6 +181,9 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			}
 			folio_wait_stable(folio);
 		}
+		if (vpmd.nslots)
+			hints[i] = vpm_cache_lookup(vpm_folio_page(folio,
+								   index + i));
 		fl[i] = folio;
 	}
 	return i;
