@@ -17,7 +17,7 @@ truncate -s 64M "$img"
 "$top/scripts/vmtest" --no-load --disk "$img" --timeout 600 -- '
 set -e
 fail() { echo "FAIL: $*"; exit 1; }
-getmap() { sed -n "s/^getmap //p" /sys/kernel/debug/vpm/stats; }
+vstat() { sed -n "s/^$1 //p" /sys/kernel/debug/vpm/stats; }
 modprobe vpm
 modprobe vpmfs
 mkfs.vpmfs -q /dev/vda
@@ -39,15 +39,19 @@ pass() {	# pass OPTS EXPECT_VPM
 	echo 0 > /sys/kernel/debug/vpm/stats
 	mount -t vpmfs -o "$1" /dev/vda /mnt/vpmfs
 	VPMFS_DIR=/mnt/vpmfs vpmfs_posix || fail "vpmfs_posix -o $1"
-	g=$(getmap)
+	g=$(vstat getmap) pc=$(vstat pagecreate) zs=$(vstat zerostart)
 	umount /mnt/vpmfs
 	fsck.vpmfs /dev/vda || fail "fsck after -o $1"
 	if [ "$2" = 1 ]; then
+		# read/write/splice went through vpm, wrip used the create
+		# path for whole or new pages and zerostart past EOF
 		[ "$g" -gt 1000 ] || fail "copy=vpm but vpm getmap=$g"
+		[ "$pc" -gt 100 ] || fail "copy=vpm but vpm pagecreate=$pc"
+		[ "$zs" -gt 0 ] || fail "copy=vpm but vpm zerostart=$zs"
 	else
 		[ "$g" = 0 ] || fail "generic paths but vpm getmap=$g"
 	fi
-	echo "# vpm getmap=$g"
+	echo "# vpm getmap=$g pagecreate=$pc zerostart=$zs"
 }
 pass copy=vpm 1
 pass copy=generic 0
