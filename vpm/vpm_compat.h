@@ -81,6 +81,12 @@ static inline void vpm_shrinker_destroy(struct shrinker *s)
 
 /* ---- vpmfs section: file system API differences (owned by vpm/fs/) ---- */
 
+/*
+ * The user-space harness of the vpm cache (tools/testing/vpm-cache)
+ * compiles the core against shims and stops here.
+ */
+#ifndef VPM_COMPAT_CORE_ONLY
+
 #include <linux/buffer_head.h>
 #include <linux/splice.h>
 #ifdef HAVE_FILELOCK_H
@@ -96,10 +102,10 @@ static inline void vpm_shrinker_destroy(struct shrinker *s)
  * passes VPM_NOP_IDMAP to the helpers.
  */
 #ifdef HAVE_MNT_IDMAP
-typedef struct mnt_idmap vpm_idmap_t;
+#define vpm_idmap_t	struct mnt_idmap
 #define VPM_NOP_IDMAP	(&nop_mnt_idmap)
 #else
-typedef struct user_namespace vpm_idmap_t;
+#define vpm_idmap_t	struct user_namespace
 #define VPM_NOP_IDMAP	(&init_user_ns)
 #endif
 
@@ -229,19 +235,35 @@ static inline ssize_t vpm_generic_splice_read(struct file *in, loff_t *ppos,
 
 /*
  * 6.1's mpage_writepages() falls back to ->writepage; block_write_full_page()
- * is gone in 6.6, where mpage writes folios itself.
+ * is gone in 6.6, where mpage writes folios itself and ->writepage is not
+ * needed (7.2 removed it).
  */
 #ifdef HAVE_BLOCK_WRITE_FULL_PAGE
-#define VPM_DEFINE_WRITEPAGE(name, get_block)				\
-static int name(struct page *page, struct writeback_control *wbc)	\
-{									\
-	return block_write_full_page(page, get_block, wbc);		\
-}
-#define VPM_AOPS_WRITEPAGE(name)	.writepage = name,
+#define VPM_AOPS_WRITEPAGE(fn)	.writepage = (fn),
 #else
-#define VPM_DEFINE_WRITEPAGE(name, get_block)
-#define VPM_AOPS_WRITEPAGE(name)
+#define VPM_AOPS_WRITEPAGE(fn)
 #endif
+
+/**
+ * vpm_block_write_full_page() - block_write_full_page() where it exists
+ * @page: the locked page
+ * @get_block: the file system's get_block
+ * @wbc: writeback control
+ *
+ * Only called through VPM_AOPS_WRITEPAGE, i.e. where it exists.
+ *
+ * Return: 0 or a negative errno.
+ */
+static inline int vpm_block_write_full_page(struct page *page,
+					    get_block_t *get_block,
+					    struct writeback_control *wbc)
+{
+#ifdef HAVE_BLOCK_WRITE_FULL_PAGE
+	return block_write_full_page(page, get_block, wbc);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
 
 /**
  * vpm_block_page_mkwrite_return() - a ->page_mkwrite errno as vm_fault_t
@@ -259,5 +281,7 @@ static inline vm_fault_t vpm_block_page_mkwrite_return(int err)
 	return block_page_mkwrite_return(err);
 #endif
 }
+
+#endif /* VPM_COMPAT_CORE_ONLY */
 
 #endif /* _VPM_COMPAT_H */

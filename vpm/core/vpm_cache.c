@@ -128,21 +128,6 @@ static void vpm_queue_add_tail(struct vpm_freeq *q, struct vpmap *vpm)
 	WRITE_ONCE(q->vpmq_count, q->vpmq_count + 1);
 }
 
-/* Take a locked, idle slot off its freelist if it is on one. */
-static void vpm_rmfreelist(struct vpmap *vpm)
-{
-	struct vpm_freeq *q;
-
-	lockdep_assert_held(&vpm->vpm_lock);
-	/* Only the slot's own unlink, under its lock, makes this 0. */
-	if (!READ_ONCE(vpm->vpm_next))
-		return;
-	q = vpm_slot_queue(vpm);
-	spin_lock(&q->vpmq_lock);
-	vpm_queue_unlink(q, vpm);
-	spin_unlock(&q->vpmq_lock);
-}
-
 static bool vpm_any_free(void)
 {
 	unsigned int i;
@@ -219,8 +204,7 @@ struct vpmap *vpm_cache_lookup(struct page *page)
 
 /*
  * Lock @vpm and check that it still caches @page.  On success take a
- * mapping on it (off its freelist if it was idle) and return true.  The
- * slot is unlocked either way.
+ * mapping on it and return true.  The slot is unlocked either way.
  */
 static bool vpm_claim(struct vpmap *vpm, struct page *page, bool allow_steal)
 {
@@ -240,9 +224,14 @@ static bool vpm_claim(struct vpmap *vpm, struct page *page, bool allow_steal)
 		folio_put(old);
 		return false;
 	}
-	if (!vpm->vpm_refcnt)
-		vpm_rmfreelist(vpm);
-	vpm->vpm_refcnt++;
+	/*
+	 * illumos takes the slot off its freelist here.  It stays where it
+	 * is instead, so that a hit takes no queue lock: the allocator
+	 * unlinks mapped slots it meets, and vpm_put_vpmap() marks the slot
+	 * referenced for a second chance.
+	 */
+	if (!vpm->vpm_refcnt++)
+		this_cpu_inc(vpmd.cpu->vcpu_inuse);
 	spin_unlock(&vpm->vpm_lock);
 	return true;
 }
@@ -281,6 +270,8 @@ static int vpm_take_slot(struct vpm_freeq *allocq, struct vpmap *vpm,
 		vpm->vpm_mapping = folio->mapping;
 		vpm->vpm_index = folio->index + folio_page_idx(folio, page);
 		vpm->vpm_refcnt = 1;
+		vpm->vpm_referenced = 0;
+		this_cpu_inc(vpmd.cpu->vcpu_inuse);
 	}
 	spin_unlock(&vpm->vpm_lock);
 	spin_unlock(&allocq->vpmq_lock);
@@ -303,6 +294,24 @@ static int vpm_take_slot(struct vpm_freeq *allocq, struct vpmap *vpm,
 }
 
 /*
+ * Move the locked, idle slot @v from @allocq (locked) to the tail of its
+ * freelist's release queue.  The queue lock is only tried: on contention
+ * the slot stays where it is, which is merely less fair.
+ */
+static void vpm_second_chance(struct vpmfree *fl, struct vpm_freeq *allocq,
+			      struct vpmap *v)
+{
+	struct vpm_freeq *releq = fl->vpm_releq;
+
+	if (releq == allocq || !spin_trylock(&releq->vpmq_lock))
+		return;
+	vpm_queue_unlink(allocq, v);
+	v->vpm_ndxflg = releq - fl->vpm_freeq;
+	vpm_queue_add_tail(releq, v);
+	spin_unlock(&releq->vpmq_lock);
+}
+
+/*
  * Find a free slot and give it to @page, which the caller holds a
  * reference on.  The page the slot cached before is released.  If another
  * thread gave @page a slot meanwhile, that slot is used instead.
@@ -321,19 +330,38 @@ static struct vpmap *vpm_get_free_vpmap(struct page *page, bool may_wait,
 	struct vpmfree *fl = &vpmd.free[free_ndx];
 	struct vpm_freeq *allocq, *releq;
 	struct vpmap *existing;
-	u32 id, first;
+	u32 id, next, budget;
 	int err;
 
 retry_queue:
 	allocq = READ_ONCE(fl->vpm_allocq);
 	spin_lock(&allocq->vpmq_lock);
 
-	/* Oldest first; skip slots another thread is working on. */
-	first = allocq->vpmq_free;
-	for (id = first; id; ) {
+	/*
+	 * Oldest first; skip slots another thread is working on.  A slot
+	 * that was mapped again since it was freed (a hit) is taken off the
+	 * queue while mapped, or, if it was released again, gets a second
+	 * chance at the tail of the release queue.
+	 */
+	budget = allocq->vpmq_count;
+	for (id = allocq->vpmq_free; id && budget; id = next, budget--) {
 		struct vpmap *v = VPMP(id);
 
-		if (spin_trylock(&v->vpm_lock)) {
+		next = v->vpm_next;
+		if (!spin_trylock(&v->vpm_lock))
+			continue;
+		if (v->vpm_refcnt) {
+			vpm_queue_unlink(allocq, v);
+			spin_unlock(&v->vpm_lock);
+			continue;
+		}
+		if (v->vpm_referenced) {
+			v->vpm_referenced = 0;
+			vpm_second_chance(fl, allocq, v);
+			spin_unlock(&v->vpm_lock);
+			continue;
+		}
+		{
 			err = vpm_take_slot(allocq, v, page);
 			if (!err) {
 				*ref_taken = true;
@@ -350,9 +378,6 @@ retry_queue:
 			}
 			goto retry_queue;
 		}
-		id = v->vpm_next;
-		if (id == first)
-			break;
 	}
 
 	/* Empty, or every slot busy: has the queue toggled? */
@@ -447,13 +472,21 @@ struct vpmap *vpm_get_vpmap(struct page *page, struct vpmap *hint,
  * vpm_put_vpmap() - drop one mapping of a slot
  * @vpm: the slot
  *
- * The last mapping frees the slot to its release queue, keeping the page.
+ * The last mapping frees the slot, keeping the page: to the tail of its
+ * release queue if the allocator took it off its queue while it was
+ * mapped (or it was new), else it stays where it is, marked referenced.
  */
 void vpm_put_vpmap(struct vpmap *vpm)
 {
 	spin_lock(&vpm->vpm_lock);
-	if (!WARN_ON_ONCE(!vpm->vpm_refcnt) && --vpm->vpm_refcnt == 0)
-		vpm_free_vpmap(vpm);
+	if (!WARN_ON_ONCE(!vpm->vpm_refcnt) && --vpm->vpm_refcnt == 0) {
+		this_cpu_dec(vpmd.cpu->vcpu_inuse);
+		/* Whether it is on a list changes only under its lock. */
+		if (READ_ONCE(vpm->vpm_next))
+			vpm->vpm_referenced = 1;
+		else
+			vpm_free_vpmap(vpm);
+	}
 	spin_unlock(&vpm->vpm_lock);
 }
 

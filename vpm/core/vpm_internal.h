@@ -34,10 +34,13 @@
  * @vpm_magic: VPMAP_MAGIC while the cache exists
  * @vpm_lock: protects every field below and the slot's freelist membership
  * @vpm_refcnt: number of live mappings of @vpm_pp through this slot
- * @vpm_next: id of the next slot on the freelist, 0 when not on one
+ * @vpm_next: id of the next slot on the freelist, 0 when not on one; a
+ *	mapped slot may still be on one (see vpm_claim())
  * @vpm_prev: id of the previous slot on the freelist
  * @vpm_free_ndx: the freelist this slot always returns to
  * @vpm_ndxflg: which queue of that freelist it sits on (VPMALLOCQ/VPMRELEQ)
+ * @vpm_referenced: mapped again while on a freelist (a hit) since the
+ *	allocator last passed it: it gets a second chance
  * @vpm_pp: the page cached, or NULL; the slot holds a folio reference on it
  * @vpm_mapping: identity of @vpm_pp when it was cached (never dereferenced)
  * @vpm_index: page index of @vpm_pp in @vpm_mapping when it was cached
@@ -56,6 +59,7 @@ struct vpmap {
 	u32			vpm_prev;
 	u16			vpm_free_ndx;
 	u8			vpm_ndxflg;
+	u8			vpm_referenced;
 	struct page		*vpm_pp;
 	struct address_space	*vpm_mapping;
 	pgoff_t			vpm_index;
@@ -128,12 +132,15 @@ extern const char * const vpm_stat_names[VPM_STAT_NR];
 /**
  * struct vpm_cpu - per-CPU state, written only by its own CPU
  * @vcpu_free_ndx: the allocation rotor over the freelists
+ * @vcpu_inuse: slots this CPU took from idle to mapped, less those it
+ *	released (the sum over CPUs is the number of mapped slots)
  * @vcpu_steals: fault-injection event counter for steals_mtbf
  * @vcpu_contend: fault-injection event counter for contend_mtbf
  * @vcpu_stat: the counters of enum vpm_stat_item
  */
 struct vpm_cpu {
 	unsigned int	vcpu_free_ndx;
+	long		vcpu_inuse;
 	unsigned int	vcpu_steals;
 	unsigned int	vcpu_contend;
 	unsigned long	vcpu_stat[VPM_STAT_NR];

@@ -74,9 +74,8 @@ void vpm_stats_sum(unsigned long *sum)
 u64 vpm_stat_get(const char *name)
 {
 	unsigned long sum[VPM_STAT_NR];
-	u64 nfree = 0;
-	unsigned int i;
-	u32 a, r;
+	unsigned int i, cpu;
+	long inuse = 0;
 
 	for (i = 0; i < VPM_STAT_NR; i++) {
 		if (!strcmp(name, vpm_stat_names[i])) {
@@ -84,20 +83,19 @@ u64 vpm_stat_get(const char *name)
 			return sum[i];
 		}
 	}
-	for (i = 0; i < vpmd.nfreelist && vpmd.nslots; i++) {
-		vpm_freelist_counts(i, &a, &r);
-		nfree += a + r;
-	}
 	if (!strcmp(name, "slots"))
 		return vpmd.nslots;
 	if (!strcmp(name, "freelists"))
 		return vpmd.nslots ? vpmd.nfreelist : 0;
-	if (!strcmp(name, "slots_free"))
-		return nfree;
-	if (!strcmp(name, "slots_in_use"))
-		return vpmd.nslots - min_t(u64, nfree, vpmd.nslots);
 	if (!strcmp(name, "slots_cached"))
 		return atomic_long_read(&vpmd.ncached);
+	for_each_possible_cpu(cpu)
+		inuse += READ_ONCE(per_cpu_ptr(vpmd.cpu, cpu)->vcpu_inuse);
+	inuse = clamp_t(long, inuse, 0, vpmd.nslots);
+	if (!strcmp(name, "slots_in_use"))
+		return inuse;
+	if (!strcmp(name, "slots_free"))
+		return vpmd.nslots - inuse;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vpm_stat_get);

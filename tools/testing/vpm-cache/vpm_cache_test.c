@@ -204,13 +204,18 @@ static void check_cache(const char *when, long mapped)
 		CHECK(!shim_lock_held(&v->vpm_lock), "%s: slot %u lock held", when, i);
 		CHECK(v->vpm_free_ndx == ((i - 1) & vpmd.freemsk),
 		      "%s: slot %u freelist %u", when, i, v->vpm_free_ndx);
+		/* A mapped slot may still be on its freelist (a hit). */
+		CHECK(seen[i] == !!v->vpm_next && seen[i] <= 1 &&
+		      !v->vpm_next == !v->vpm_prev,
+		      "%s: slot %u on %u freelists, links %u/%u", when, i,
+		      seen[i], v->vpm_next, v->vpm_prev);
 		if (v->vpm_refcnt) {
 			busy++;
-			CHECK(!seen[i] && !v->vpm_next && !v->vpm_prev,
-			      "%s: mapped slot %u on a freelist", when, i);
 		} else {
-			CHECK(seen[i] == 1 && v->vpm_next,
+			CHECK(seen[i] == 1,
 			      "%s: idle slot %u on %u freelists", when, i, seen[i]);
+			CHECK(!v->vpm_referenced || v->vpm_next,
+			      "%s: idle slot %u referenced off a list", when, i);
 		}
 		if (v->vpm_pp) {
 			struct folio *fo = page_folio(v->vpm_pp);
