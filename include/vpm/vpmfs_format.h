@@ -3,7 +3,9 @@
  * vpmfs on-disk format, shared by vpmfs.ko, mkfs.vpmfs and fsck.vpmfs.
  * See Documentation/vpmfs.rst for the description of every field.
  *
- * All multi-byte fields are little endian.  Layout, in 4 KiB blocks:
+ * All multi-byte fields are little endian; static_assert (C11
+ * _Static_assert) pins the size of every on-disk structure.
+ * Layout, in 4 KiB blocks:
  *
  *   0                    superblock (struct vpmfs_super_block at offset 0)
  *   ibitmap_start ...    inode allocation bitmap (bit n = inode n)
@@ -15,6 +17,11 @@
 #define _VPM_VPMFS_FORMAT_H
 
 #include <linux/types.h>
+#ifdef __KERNEL__
+#include <linux/build_bug.h>	/* static_assert() */
+#else
+#include <assert.h>
+#endif
 
 #define VPMFS_MAGIC		0x46504d56	/* "VMPF" little endian */
 #define VPMFS_VERSION		1
@@ -112,7 +119,7 @@ struct vpmfs_super_block {
 	__le32	s_checksum;
 };
 
-_Static_assert(sizeof(struct vpmfs_super_block) == 256, "vpmfs sb size");
+static_assert(sizeof(struct vpmfs_super_block) == 256, "vpmfs sb size");
 
 #define VPMFS_SB_CSUM_LEN	252	/* offsetof(s_checksum) */
 
@@ -152,7 +159,7 @@ struct vpmfs_inode {
 	__le32	i_generation;
 };
 
-_Static_assert(sizeof(struct vpmfs_inode) == 128, "vpmfs inode size");
+static_assert(sizeof(struct vpmfs_inode) == 128, "vpmfs inode size");
 
 #define VPMFS_INODE_SIZE	128
 #define VPMFS_INODES_PER_BLOCK	(VPMFS_BLOCK_SIZE / VPMFS_INODE_SIZE)
@@ -186,7 +193,7 @@ struct vpmfs_dirent {
 	char	d_name[VPMFS_NAME_LEN];
 };
 
-_Static_assert(sizeof(struct vpmfs_dirent) == 64, "vpmfs dirent size");
+static_assert(sizeof(struct vpmfs_dirent) == 64, "vpmfs dirent size");
 
 #define VPMFS_DIRENT_SIZE	64
 #define VPMFS_DIRENTS_PER_BLOCK	(VPMFS_BLOCK_SIZE / VPMFS_DIRENT_SIZE)

@@ -411,7 +411,11 @@ static int vpmfs_writepages(struct address_space *mapping,
 	return mpage_writepages(mapping, wbc, vpmfs_get_block);
 }
 
-VPM_DEFINE_WRITEPAGE(vpmfs_writepage, vpmfs_get_block)
+static int __maybe_unused
+vpmfs_writepage(struct page *page, struct writeback_control *wbc)
+{
+	return vpm_block_write_full_page(page, vpmfs_get_block, wbc);
+}
 
 static void vpmfs_write_failed(struct address_space *mapping, loff_t to)
 {
