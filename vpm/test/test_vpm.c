@@ -219,8 +219,7 @@ static int test_hit_miss(void)
 		return -EINVAL;
 	if (TV_NE(c.in_use, a.in_use))
 		return -EINVAL;
-	/* A page not in the page cache goes through getpage (zero-filled
-	 * here: it lies past EOF). */
+	/* A page not in the page cache goes through getpage (zeroes: past EOF). */
 	tv_snap(&a);
 	ret = vpm_map_pages(tv_mapping, 10 * PAGE_SIZE, PAGE_SIZE,
 			    VPM_FETCHPAGE, vml, MINVMAPS, NULL, S_READ);
