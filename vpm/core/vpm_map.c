@@ -25,6 +25,7 @@
 #include <linux/uio.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/sched/signal.h>
 #include <linux/writeback.h>
 #include "vpm_internal.h"
 
@@ -506,14 +507,17 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
  * faulting in again.  The file size and times are the caller's business,
  * as is writeback (vpm_sync_pages()).
  *
- * Return: 0, or a negative errno (-EFAULT when the buffer faulted before
- * the copy finished).  The iterator tells how much was copied.
+ * Return: 0, or a negative errno: -EFAULT when the buffer faulted before
+ * the copy finished (for a new page in the create path, that can mean
+ * nothing of it was kept although part of the buffer was readable: the
+ * caller retries with a shorter length), -EINTR on a fatal signal.  The
+ * iterator tells how much was copied.
  */
 int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
 		  struct iov_iter *iter, int fetchpage, int *newpage,
 		  int zerostart, enum seg_rw rw)
 {
-	int anynew = 0, err = 0;
+	int anynew = 0, stalls = 0, err = 0;
 	size_t copied;
 	bool faulted;
 
@@ -545,6 +549,21 @@ int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
 		 */
 		if (rw == S_READ) {
 			err = -EFAULT;
+			break;
+		}
+		/*
+		 * A buffer that faults in only in part can make a pass into
+		 * a new page give everything back: once more (the page may
+		 * just have been reclaimed), then -EFAULT, so that the
+		 * caller can retry with what it can copy.
+		 */
+		stalls = copied ? 0 : stalls + 1;
+		if (stalls > 1) {
+			err = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
 			break;
 		}
 		VPM_STAT(COPY_RETRY);

@@ -24,6 +24,8 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <linux/mman.h>
+#include <linux/uaccess.h>
 #include <vpm/vpm.h>
 
 static char *path;
@@ -500,6 +502,75 @@ out:
 	return ret;
 }
 
+/*
+ * S_WRITE from a user buffer of which only the first 100 bytes can be
+ * faulted in (the next page is unmapped), in the modprobe process's own
+ * address space: the create path into a new page keeps nothing and
+ * returns -EFAULT (it must not retry forever); the fetch path keeps the
+ * 100 bytes, then returns -EFAULT.
+ */
+static int test_user_fault(void)
+{
+	unsigned long ubuf;
+	struct iovec iov;
+	struct iov_iter iter;
+	u8 *kbuf;
+	int ret = -EINVAL, err, i;
+
+	if (!current->mm)
+		return 0;
+	if (TV_NE(tv_fill(0), 0))
+		return -EINVAL;
+	kbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	memset(kbuf, 0x77, PAGE_SIZE);
+	ubuf = vm_mmap(NULL, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(ubuf)) {
+		kfree(kbuf);
+		return (int)ubuf;
+	}
+	if (copy_to_user((void __user *)ubuf, kbuf, PAGE_SIZE) ||
+	    vm_munmap(ubuf + PAGE_SIZE, PAGE_SIZE))
+		goto out;
+
+	iov.iov_base = (void __user *)(ubuf + PAGE_SIZE - 100);
+	iov.iov_len = PAGE_SIZE;
+	iov_iter_init(&iter, ITER_SOURCE, &iov, 1, PAGE_SIZE);
+	err = vpm_data_copy(tv_mapping, 0, PAGE_SIZE, &iter, 0, NULL, 0,
+			    S_WRITE);
+	if (err == -EOPNOTSUPP) {
+		ret = 0;
+		goto out;
+	}
+	if (err != -EFAULT || iov_iter_count(&iter) != PAGE_SIZE) {
+		pr_err("create path: %d, %zu left\n", err, iov_iter_count(&iter));
+		goto out;
+	}
+
+	iov_iter_init(&iter, ITER_SOURCE, &iov, 1, PAGE_SIZE);
+	err = vpm_data_copy(tv_mapping, 0, PAGE_SIZE, &iter, VPM_FETCHPAGE,
+			    NULL, 0, S_WRITE);
+	if (err != -EFAULT || iov_iter_count(&iter) != PAGE_SIZE - 100) {
+		pr_err("fetch path: %d, %zu left\n", err, iov_iter_count(&iter));
+		goto out;
+	}
+	i_size_write(tv_mapping->host, PAGE_SIZE);
+	if (tv_read_back(0, kbuf, PAGE_SIZE))
+		goto out;
+	for (i = 0; i < PAGE_SIZE; i++)
+		if (kbuf[i] != (i < 100 ? 0x77 : 0)) {
+			pr_err("byte %d is %u\n", i, kbuf[i]);
+			goto out;
+		}
+	ret = 0;
+out:
+	vm_munmap(ubuf, PAGE_SIZE);
+	kfree(kbuf);
+	return ret;
+}
+
 /* vpm_sync_pages(): the no-op cases, SM_INVAL, SM_DESTROY, release. */
 static int test_sync(void)
 {
@@ -973,6 +1044,7 @@ static int __init test_vpm_init(void)
 	if (!readonly) {
 		tv_run("create_path", test_create_path);
 		tv_run("data_copy", test_data_copy);
+		tv_run("user_fault", test_user_fault);
 	}
 	tv_run("sync", test_sync);
 	tv_run("cross_thread_unmap", test_cross_thread_unmap);
