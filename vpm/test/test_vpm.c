@@ -601,12 +601,18 @@ static int test_sync(void)
 	tv_snap(&a);
 	vpm_release_mapping(tv_mapping, 0, LLONG_MAX);
 	tv_snap(&b);
-	if (tv_cache_on()) {
+	/*
+	 * A tiny cache (the tiny_cache test's configuration) may already
+	 * have given one of the four slots to the next page: exact counts
+	 * only with a cache of some size.
+	 */
+	if (tv_cache_on() && vpm_stat_get("slots") > 64)
 		if (TV_NE(a.cached - b.cached, 4))
 			return -EINVAL;
-		if (TV_NE(b.dropped - a.dropped, 4))
+	if (tv_cache_on())
+		if (TV_BAD(a.cached - b.cached >= 2 && a.cached - b.cached <= 4 &&
+			   b.dropped - a.dropped == a.cached - b.cached))
 			return -EINVAL;
-	}
 
 	/* SM_DESTROY discards the pages. */
 	if (TV_NE(vpm_map_pages(tv_mapping, 6 * PAGE_SIZE, PAGE_SIZE,
