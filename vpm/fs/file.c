@@ -60,6 +60,29 @@ int vpmfs_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 
 /* ---- read: the rdip loop ---- */
 
+/*
+ * Read-ahead, as UFS rdip drives its own: when the page a chunk starts
+ * in is not in the page cache, start a read of the rest of the request
+ * through the file's readahead state before vpm_data_copy() needs it.
+ * vpm's own getpage knows no file and asks only for the pages of one
+ * copy; without this a cold sequential read is a chain of two-page reads.
+ * The probe is an RCU lookup with no reference taken: a hint only.
+ */
+static void vpmfs_rdip_readahead(struct file *file, pgoff_t index,
+				 pgoff_t last)
+{
+	struct address_space *mapping = file->f_mapping;
+	void *entry;
+
+	rcu_read_lock();
+	entry = xa_load(&mapping->i_pages, index);
+	rcu_read_unlock();
+	if (entry && !xa_is_value(entry))
+		return;
+	page_cache_sync_readahead(mapping, &file->f_ra, file, index,
+				  last - index + 1);
+}
+
 static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
@@ -86,6 +109,9 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 		mapon = pos & (VPM_MAXBSIZE - 1);
 		n = min_t(u64, VPM_MAXBSIZE - mapon, iov_iter_count(to));
 		n = min_t(u64, n, isize - pos);
+		vpmfs_rdip_readahead(file, pos >> PAGE_SHIFT,
+				     (min_t(u64, isize, pos + iov_iter_count(to)) - 1)
+				     >> PAGE_SHIFT);
 		before = iov_iter_count(to);
 		err = vpm_data_copy(mapping, pos, n, to, 1, NULL, 0, S_READ);
 		copied = before - iov_iter_count(to);
