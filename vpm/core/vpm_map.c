@@ -125,7 +125,9 @@ static int vpm_getpage(struct address_space *mapping, pgoff_t index,
 		struct folio *folio;
 
 retry:
-		folio = read_mapping_folio(mapping, index + i, NULL);
+		folio = ERR_PTR(-EINTR);
+		if (!fatal_signal_pending(current))
+			folio = read_mapping_folio(mapping, index + i, NULL);
 		if (IS_ERR(folio)) {
 			vpm_put_folios(fl, i, rw == S_WRITE);
 			return PTR_ERR(folio);
@@ -251,7 +253,7 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
  *
  * Return: 0, or a negative errno with @vml empty: -EINVAL for a bad
  * argument, -EINTR when a fatal signal arrived while waiting for a free
- * slot, or the error reading a page.
+ * slot or for a page to read, or the error reading a page.
  */
 int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		  int fetchpage, struct vmap *vml, int nseg, int *newpage,
