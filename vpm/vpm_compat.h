@@ -282,6 +282,29 @@ static inline vm_fault_t vpm_block_page_mkwrite_return(int err)
 #endif
 }
 
+/**
+ * vpm_async_readahead() - page_cache_async_readahead() on every kernel
+ * @mapping: the file's page cache
+ * @ra: the file's readahead state
+ * @file: the file
+ * @folio: the folio marked PG_readahead, referenced by the caller
+ * @req_count: pages the reader still wants
+ *
+ * 6.1 passes the folio's index as well; 6.11 takes it from the folio.
+ */
+static inline void vpm_async_readahead(struct address_space *mapping,
+				       struct file_ra_state *ra,
+				       struct file *file, struct folio *folio,
+				       unsigned long req_count)
+{
+#ifdef HAVE_ASYNC_RA_INDEX
+	page_cache_async_readahead(mapping, ra, file, folio, folio->index,
+				   req_count);
+#else
+	page_cache_async_readahead(mapping, ra, file, folio, req_count);
+#endif
+}
+
 #endif /* VPM_COMPAT_CORE_ONLY */
 
 #endif /* _VPM_COMPAT_H */

@@ -166,13 +166,43 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			    int npages, struct folio **fl,
 			    struct vpmap **hints, enum seg_rw rw)
 {
+	XA_STATE(xas, &mapping->i_pages, index);
 	struct folio *folio;
-	int i;
+	int i, n = 0;
+
+	/*
+	 * One walk of the page cache for the whole range, as
+	 * filemap_get_read_batch() does; it stops at the first gap or large
+	 * folio (those go through filemap_get_folio() below).
+	 */
+	rcu_read_lock();
+	for (folio = xas_load(&xas); n < npages; folio = xas_next(&xas)) {
+		if (xas_retry(&xas, folio))
+			continue;
+		if (!folio || xa_is_value(folio) || folio_test_large(folio))
+			break;
+		/* (after xas_reset() the next step reloads this index) */
+		if (!folio_try_get(folio)) {
+			xas_reset(&xas);
+			continue;
+		}
+		if (unlikely(folio != xas_reload(&xas))) {
+			folio_put(folio);
+			xas_reset(&xas);
+			continue;
+		}
+		fl[n++] = folio;
+	}
+	rcu_read_unlock();
 
 	for (i = 0; i < npages; i++) {
-		folio = filemap_get_folio(mapping, index + i);
-		if (IS_ERR_OR_NULL(folio))
-			break;
+		if (i < n) {
+			folio = fl[i];
+		} else {
+			folio = filemap_get_folio(mapping, index + i);
+			if (IS_ERR_OR_NULL(folio))
+				break;
+		}
 		if (!folio_test_uptodate(folio))
 			goto miss;
 		if (rw == S_WRITE) {
@@ -189,9 +219,11 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 								   index + i));
 		fl[i] = folio;
 	}
+	vpm_put_folios(&fl[i], n - i, false);
 	return i;
 miss:
 	folio_put(folio);
+	vpm_put_folios(&fl[i + 1], n - i - 1, false);
 	return i;
 }
 

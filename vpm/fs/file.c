@@ -61,26 +61,61 @@ int vpmfs_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 /* ---- read: the rdip loop ---- */
 
 /*
- * Read-ahead, as UFS rdip drives its own: when the page a chunk starts
- * in is not in the page cache, start a read of the rest of the request
- * through the file's readahead state before vpm_data_copy() needs it.
- * vpm's own getpage knows no file and asks only for the pages of one
- * copy; without this a cold sequential read is a chain of two-page reads.
- * The probe is an RCU lookup with no reference taken: a hint only.
+ * Read-ahead, as UFS rdip drives its own, and as filemap_read() does:
+ * when the page a chunk starts in is absent, start a synchronous
+ * read-ahead of the rest of the request through the file's readahead
+ * state before vpm_data_copy() needs it; when a page of the chunk carries
+ * the PG_readahead marker, start the next window asynchronously.  vpm's
+ * own getpage knows no file and asks only for the pages of one copy;
+ * without this a cold sequential read is a chain of two-page reads.
+ *
+ * The probes are RCU lookups, with a reference taken only on a marked
+ * page: the chunk's first page, unless the previous read ended in it
+ * (ra->prev_pos, kept as filemap_read() keeps it; there is nothing to
+ * start there, so a loop of small reads of one page costs no lookup),
+ * and its second page only where the current window put its marker.
+ * All of it is a hint: a page evicted meanwhile is read by vpm's getpage.
  */
-static void vpmfs_rdip_readahead(struct file *file, pgoff_t index,
-				 pgoff_t last)
+static bool vpmfs_ra_probe(struct file *file, pgoff_t index, pgoff_t last,
+			   bool sync)
 {
 	struct address_space *mapping = file->f_mapping;
-	void *entry;
+	struct folio *folio;
 
 	rcu_read_lock();
-	entry = xa_load(&mapping->i_pages, index);
+	folio = xa_load(&mapping->i_pages, index);
+	if (!folio || xa_is_value(folio)) {
+		rcu_read_unlock();
+		if (sync)
+			page_cache_sync_readahead(mapping, &file->f_ra, file,
+						  index, last - index + 1);
+		return sync;
+	}
+	if (!folio_test_readahead(folio) || !folio_try_get(folio)) {
+		rcu_read_unlock();
+		return false;
+	}
 	rcu_read_unlock();
-	if (entry && !xa_is_value(entry))
-		return;
-	page_cache_sync_readahead(mapping, &file->f_ra, file, index,
-				  last - index + 1);
+	if (folio->mapping == mapping && folio_test_readahead(folio))
+		vpm_async_readahead(mapping, &file->f_ra, file, folio,
+				    last - index + 1);
+	folio_put(folio);
+	return true;
+}
+
+static void vpmfs_rdip_readahead(struct file *file, pgoff_t index,
+				 pgoff_t chunk_last, pgoff_t last)
+{
+	struct file_ra_state *ra = &file->f_ra;
+	pgoff_t mark;
+
+	if (ra->prev_pos <= 0 || index != (ra->prev_pos - 1) >> PAGE_SHIFT) {
+		if (vpmfs_ra_probe(file, index, last, true))
+			return;
+	}
+	mark = ra->start + ra->size - ra->async_size;
+	if (ra->size && ra->async_size && mark > index && mark <= chunk_last)
+		vpmfs_ra_probe(file, mark, last, false);
 }
 
 static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
@@ -110,6 +145,7 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 		n = min_t(u64, VPM_MAXBSIZE - mapon, iov_iter_count(to));
 		n = min_t(u64, n, isize - pos);
 		vpmfs_rdip_readahead(file, pos >> PAGE_SHIFT,
+				     (pos + n - 1) >> PAGE_SHIFT,
 				     (min_t(u64, isize, pos + iov_iter_count(to)) - 1)
 				     >> PAGE_SHIFT);
 		before = iov_iter_count(to);
@@ -126,6 +162,8 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 		cond_resched();
 	}
 	iocb->ki_pos = pos;
+	if (done)
+		file->f_ra.prev_pos = pos;
 	file_accessed(file);
 	return done ? done : err;
 }

@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The debug tier (issue #6): on the lockdep/KASAN/kmemleak/DEBUG_VM/
+# DEBUG_PAGEALLOC/UBSAN kernel of scripts/debug-kernel (Debian's newest
+# linux-source, 7.2), run test_vpm under every cache configuration, the
+# vpmfs POSIX suite and the randomized exerciser.  vmtest unmounts vpmfs,
+# rmmods the modules and runs a kmemleak scan after each command, and
+# fails on any report in the kernel log.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export VMTEST_KERNEL=debug
+rc=0
+for t in 10-test-vpm 41-vpmfs-posix 42-vpmfs-exerciser; do
+	s=$(date +%s)
+	if "$top/selftests/tests/$t.sh"; then
+		echo "# debug: $t passed ($(($(date +%s) - s)) s)"
+	else
+		r=$?
+		echo "# debug: $t FAILED (exit $r, $(($(date +%s) - s)) s)"
+		rc=1
+	fi
+done
+exit $rc
