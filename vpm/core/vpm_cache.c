@@ -34,15 +34,35 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/sched/signal.h>
+#include <linux/hash.h>
 #include <linux/log2.h>
 #include "vpm_internal.h"
 
 struct vpm_cache vpmd;
 
+/*
+ * The key is a page pointer: hash it with hash_ptr() and compare it as a
+ * pointer, instead of rhashtable's jhash2() and memcmp() over its bytes
+ * (both out-of-line calls on every hit).
+ */
+static u32 vpm_rht_hash(const void *data, u32 len, u32 seed)
+{
+	return hash_ptr(*(struct page * const *)data, 32) ^ seed;
+}
+
+static int vpm_rht_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct vpmap *vpm = obj;
+
+	return vpm->vpm_pp != *(struct page * const *)arg->key;
+}
+
 static const struct rhashtable_params vpm_rht_params = {
 	.key_len	= sizeof(struct page *),
 	.key_offset	= offsetof(struct vpmap, vpm_pp),
 	.head_offset	= offsetof(struct vpmap, vpm_hnode),
+	.hashfn		= vpm_rht_hash,
+	.obj_cmpfn	= vpm_rht_cmp,
 	.automatic_shrinking = false,
 };
 

@@ -29,6 +29,9 @@
 #include <linux/writeback.h>
 #include "vpm_internal.h"
 
+/* The folio this CPU last marked accessed (vpm_unmap_entry()). */
+static DEFINE_PER_CPU(struct folio *, vpm_last_accessed);
+
 static void *vpm_kpm_mapin(struct page *page)
 {
 	if (!PageHighMem(page))
@@ -245,8 +248,18 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
 		}
 		folio_unlock(folio);
 	} else {
-		/* vpm pages take no faults that would set this (hat_setref). */
-		folio_mark_accessed(folio);
+		/*
+		 * vpm pages take no faults that would set this (hat_setref).
+		 * As filemap_read() skips it for a folio it read last, skip
+		 * it for the folio this CPU marked last: a loop of small
+		 * reads would otherwise bounce the folio between referenced
+		 * and activation on every call.  The pointer is only
+		 * compared, never followed.
+		 */
+		if (this_cpu_read(vpm_last_accessed) != folio) {
+			this_cpu_write(vpm_last_accessed, folio);
+			folio_mark_accessed(folio);
+		}
 	}
 	if (!IS_ERR(vm->vs_addr))
 		vpm_kpm_mapout(page, vm->vs_addr);
@@ -258,41 +271,17 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
 	vpm_vml_clear(vm);
 }
 
-/**
- * vpm_map_pages() - map the pages of a file range into the kernel
- * @mapping: the file's page cache (the illumos vnode)
- * @off: byte offset of the range
- * @len: byte length; the range is rounded out to whole pages
- * @fetchpage: non-zero to read missing pages in (VPM_FETCHPAGE); zero to
- *	create them without reading (the caller overwrites them entirely)
- * @vml: array of @nseg entries to fill; the entry after the last page has
- *	vs_data == NULL
- * @nseg: size of @vml, from MINVMAPS to MAXVMAPS
- * @newpage: if not NULL, set to 1 when the create path made a new page
- *	(never cleared: the caller zeroes it first)
- * @rw: S_READ to copy out of the pages, S_WRITE to copy into them
- *
- * The range is silently clamped to VPMMAXPGS pages and to @nseg - 1 pages;
- * the caller sees how many pages it got from the list.  vs_addr of each
- * entry is the start of its page, so the caller adds (@off & ~PAGE_MASK)
- * for the first.  Mappings stay valid until vpm_unmap_pages(), which any
- * thread may call.  S_WRITE mappings hold each page locked until then,
- * and need a mapping without large folios.  May sleep.
- *
- * When every cache slot is mapped, the call sleeps for one if it holds
- * none yet; pages past the first are mapped without a slot instead, so a
- * request larger than the cache cannot wait for itself.
- *
- * Return: 0, or a negative errno with @vml empty: -EINVAL for a bad
- * argument, -EINTR when a fatal signal arrived while waiting for a free
- * slot or for a page to read, or the error reading a page.
+/*
+ * vpm_map_pages() with the caller's scratch arrays, of at least @nseg - 1
+ * entries: vpm_data_copy() maps at most two pages, and an automatic
+ * variable is zeroed on every call in kernels built with
+ * INIT_STACK_ALL_ZERO (Debian's are), so it passes arrays of two.
  */
-int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
-		  int fetchpage, struct vmap *vml, int nseg, int *newpage,
-		  enum seg_rw rw)
+static __always_inline int
+__vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
+		int fetchpage, struct vmap *vml, int nseg, int *newpage,
+		enum seg_rw rw, struct folio **fl, struct vpmap **hints)
 {
-	struct folio *fl[VPMMAXPGS];
-	struct vpmap *hints[VPMMAXPGS];
 	loff_t baseoff, end;
 	pgoff_t index;
 	int i, npages, found, err, nslot = 0;
@@ -388,6 +377,46 @@ int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	}
 	return 0;
 }
+
+/**
+ * vpm_map_pages() - map the pages of a file range into the kernel
+ * @mapping: the file's page cache (the illumos vnode)
+ * @off: byte offset of the range
+ * @len: byte length; the range is rounded out to whole pages
+ * @fetchpage: non-zero to read missing pages in (VPM_FETCHPAGE); zero to
+ *	create them without reading (the caller overwrites them entirely)
+ * @vml: array of @nseg entries to fill; the entry after the last page has
+ *	vs_data == NULL
+ * @nseg: size of @vml, from MINVMAPS to MAXVMAPS
+ * @newpage: if not NULL, set to 1 when the create path made a new page
+ *	(never cleared: the caller zeroes it first)
+ * @rw: S_READ to copy out of the pages, S_WRITE to copy into them
+ *
+ * The range is silently clamped to VPMMAXPGS pages and to @nseg - 1 pages;
+ * the caller sees how many pages it got from the list.  vs_addr of each
+ * entry is the start of its page, so the caller adds (@off & ~PAGE_MASK)
+ * for the first.  Mappings stay valid until vpm_unmap_pages(), which any
+ * thread may call.  S_WRITE mappings hold each page locked until then,
+ * and need a mapping without large folios.  May sleep.
+ *
+ * When every cache slot is mapped, the call sleeps for one if it holds
+ * none yet; pages past the first are mapped without a slot instead, so a
+ * request larger than the cache cannot wait for itself.
+ *
+ * Return: 0, or a negative errno with @vml empty: -EINVAL for a bad
+ * argument, -EINTR when a fatal signal arrived while waiting for a free
+ * slot or for a page to read, or the error reading a page.
+ */
+int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
+		  int fetchpage, struct vmap *vml, int nseg, int *newpage,
+		  enum seg_rw rw)
+{
+	struct folio *fl[VPMMAXPGS];
+	struct vpmap *hints[VPMMAXPGS];
+
+	return __vpm_map_pages(mapping, off, len, fetchpage, vml, nseg,
+			       newpage, rw, fl, hints);
+}
 EXPORT_SYMBOL_GPL(vpm_map_pages);
 
 /**
@@ -427,12 +456,14 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 			 size_t *copied, bool *faulted)
 {
 	struct vmap vml[MINVMAPS];
+	struct folio *fl[MINVMAPS - 1];
+	struct vpmap *hints[MINVMAPS - 1];
 	bool isnew[MINVMAPS - 1] = { };
 	size_t pon = off & ~PAGE_MASK, slen = len, done = 0;
 	int i, npages, stop, newp = 0, err;
 
-	err = vpm_map_pages(mapping, off, len, fetchpage, vml, MINVMAPS,
-			    &newp, rw);
+	err = __vpm_map_pages(mapping, off, len, fetchpage, vml, MINVMAPS,
+			      &newp, rw, fl, hints);
 	*newpage |= newp;
 	*copied = 0;
 	if (err)
@@ -460,13 +491,19 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 		size_t pn = min_t(size_t, slen, PAGE_SIZE - pon);
 		size_t c;
 
+		/*
+		 * _copy_{from,to}_iter(): the copy stays inside one page-cache
+		 * page, so the hardened-usercopy object check that
+		 * copy_{from,to}_iter() add has nothing to find; they are what
+		 * copy_page_to_iter() and filemap_read() use too.
+		 */
 		if (rw == S_WRITE) {
 			/* Pages are locked: never fault on the user buffer. */
 			pagefault_disable();
-			c = copy_from_iter(vml[i].vs_addr + pon, pn, iter);
+			c = _copy_from_iter(vml[i].vs_addr + pon, pn, iter);
 			pagefault_enable();
 		} else {
-			c = copy_to_iter(vml[i].vs_addr + pon, pn, iter);
+			c = _copy_to_iter(vml[i].vs_addr + pon, pn, iter);
 		}
 		done += c;
 		slen -= c;

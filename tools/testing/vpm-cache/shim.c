@@ -644,10 +644,30 @@ struct rhashtable *shim_rht_first(void)
 #define OBJ_KEY(ht, obj)	((const char *)(obj) + (ht)->p.key_offset)
 #define HEAD_OBJ(ht, he)	((void *)((char *)(he) - (ht)->p.head_offset))
 
+/* The table's own hash and compare functions when it has them. */
+static unsigned long shim_rht_keyhash(struct rhashtable *ht, const void *key)
+{
+	if (ht->p.hashfn)
+		return ht->p.hashfn(key, ht->p.key_len, 0x5eed);
+	return shim_rht_hash(key, ht->p.key_len);
+}
+
+static bool shim_rht_match(struct rhashtable *ht, struct rhash_head *he,
+			   const void *key)
+{
+	struct rhashtable_compare_arg arg = { .ht = ht, .key = key };
+	const void *obj = HEAD_OBJ(ht, he);
+	bool same = !memcmp(OBJ_KEY(ht, obj), key, ht->p.key_len);
+
+	if (ht->p.obj_cmpfn && !ht->p.obj_cmpfn(&arg, obj) != same)
+		shim_bug(__FILE__, __LINE__, "obj_cmpfn disagrees with the key bytes");
+	return same;
+}
+
 void *shim_rht_lookup(struct rhashtable *ht, const void *key,
 		      const struct rhashtable_params *params)
 {
-	unsigned long h = shim_rht_hash(key, ht->p.key_len);
+	unsigned long h = shim_rht_keyhash(ht, key);
 	struct shim_rht_bucket *b = &ht->buckets[h % ht->nbuckets];
 	struct rhash_head *he;
 	void *obj = NULL;
@@ -655,8 +675,7 @@ void *shim_rht_lookup(struct rhashtable *ht, const void *key,
 	shim_rht_check_params(ht, params);
 	spin_lock(&b->lock);
 	for (he = b->first; he; he = he->next) {
-		if (!memcmp(OBJ_KEY(ht, HEAD_OBJ(ht, he)), key,
-			    ht->p.key_len)) {
+		if (shim_rht_match(ht, he, key)) {
 			obj = HEAD_OBJ(ht, he);
 			break;
 		}
@@ -669,7 +688,7 @@ int shim_rht_insert(struct rhashtable *ht, struct rhash_head *obj,
 		    const struct rhashtable_params *params)
 {
 	const void *key = OBJ_KEY(ht, HEAD_OBJ(ht, obj));
-	unsigned long h = shim_rht_hash(key, ht->p.key_len);
+	unsigned long h = shim_rht_keyhash(ht, key);
 	struct shim_rht_bucket *b = &ht->buckets[h % ht->nbuckets];
 	unsigned int every = READ_ONCE(shim_rht_insert_fail_every);
 	struct rhash_head *he;
@@ -685,8 +704,7 @@ int shim_rht_insert(struct rhashtable *ht, struct rhash_head *obj,
 		return -EEXIST;
 	}
 	for (he = b->first; he; he = he->next) {
-		if (!memcmp(OBJ_KEY(ht, HEAD_OBJ(ht, he)), key,
-			    ht->p.key_len)) {
+		if (shim_rht_match(ht, he, key)) {
 			spin_unlock(&b->lock);
 			return -EEXIST;
 		}
@@ -704,7 +722,7 @@ int shim_rht_remove(struct rhashtable *ht, struct rhash_head *obj,
 		    const struct rhashtable_params *params)
 {
 	const void *key = OBJ_KEY(ht, HEAD_OBJ(ht, obj));
-	unsigned long h = shim_rht_hash(key, ht->p.key_len);
+	unsigned long h = shim_rht_keyhash(ht, key);
 	struct shim_rht_bucket *b = &ht->buckets[h % ht->nbuckets];
 	struct rhash_head **pp;
 
@@ -739,8 +757,7 @@ long shim_rht_check(struct rhashtable *ht,
 
 		for (he = ht->buckets[i].first; he; he = he->next) {
 			void *obj = HEAD_OBJ(ht, he);
-			unsigned long h = shim_rht_hash(OBJ_KEY(ht, obj),
-							ht->p.key_len);
+			unsigned long h = shim_rht_keyhash(ht, OBJ_KEY(ht, obj));
 
 			if (h != he->shim_hash || h % ht->nbuckets != i)
 				shim_error("rhashtable: object %p's key changed while in the table",
