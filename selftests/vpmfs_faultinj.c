@@ -8,7 +8,9 @@
  *	extending writes, O_APPEND, holes, reads, truncates, sendfile,
  *	copy_file_range, create/unlink), fail the 1st, 2nd, 3rd, ...
  *	fault-injection site the syscall reaches (/proc/thread-self/fail-nth)
- *	until one runs to the end without reaching the Nth site.
+ *	until one runs to the end without reaching the Nth site.  Twice:
+ *	with the pages cached, then with the caches dropped before each
+ *	try (page allocation, reads, block mapping).
  *   vpmfs_faultinj random DIR MODELDIR SEED NOPS
  *	Random operations with /proc/self/make-it-fail set, so that the
  *	probabilistic failslab/fail_page_alloc/fail_usercopy settings the
@@ -368,6 +370,22 @@ static void report(void)
 	       errs, err_nomem, err_io, err_fault, shorts);
 }
 
+/*
+ * Cold caches for the second sweep, so that its faults also land in page
+ * allocation, reading and block mapping: sync, then drop twice (the first
+ * pass leaves the pages the vpm cache holds; its shrinker runs in it and
+ * the second pass drops them).
+ */
+static void drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	sync();
+	if (fd < 0 || write(fd, "3", 1) != 1 || write(fd, "3", 1) != 1)
+		die("cannot write /proc/sys/vm/drop_caches: %s", strerror(errno));
+	close(fd);
+}
+
 static int run_nth(void)
 {
 	int op, k;
@@ -384,6 +402,8 @@ static int run_nth(void)
 				long left;
 
 				nops++;
+				if (k == 1)
+					drop_caches();
 				nth_set(n);
 				do_op(op, m, m2);
 				left = nth_get();

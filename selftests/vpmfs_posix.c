@@ -687,7 +687,8 @@ TEST_F(fs, sendfile_splice_copy_file_range)
 	close(in);
 }
 
-TEST_F(fs, enospc_recovery)
+/* Fills the file system: minutes on the debug kernel, not the default 30 s. */
+TEST_F_TIMEOUT(fs, enospc_recovery, 900)
 {
 	static char buf[64 * 1024], out[64 * 1024];
 	struct statfs sf;

@@ -11,6 +11,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export VMTEST_KERNEL=debug
 rc=0
+# (test_vpm: 20 load/unload cycles instead of 100: each takes 6-7 s here)
+export VPM_LOAD_CYCLES=20
+# (the exerciser: 1000 operations per run instead of 2500)
+export VPMFS_EXERCISER_OPS=1000
 for t in 10-test-vpm 41-vpmfs-posix 42-vpmfs-exerciser; do
 	s=$(date +%s)
 	if "$top/selftests/tests/$t.sh"; then
