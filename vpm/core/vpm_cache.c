@@ -222,6 +222,20 @@ struct vpmap *vpm_cache_lookup(struct page *page)
 	return rhashtable_lookup_fast(&vpm_rht, &page, vpm_rht_params);
 }
 
+/**
+ * vpm_cache_lookup_rcu() - vpm_cache_lookup() inside the caller's RCU
+ *	read-side section
+ * @page: the page, referenced by the caller
+ *
+ * Return: as vpm_cache_lookup().
+ */
+struct vpmap *vpm_cache_lookup_rcu(struct page *page)
+{
+	if (!vpmd.nslots)
+		return NULL;
+	return rhashtable_lookup(&vpm_rht, &page, vpm_rht_params);
+}
+
 /*
  * Lock @vpm and check that it still caches @page.  On success take a
  * mapping on it and return true.  The slot is unlocked either way.

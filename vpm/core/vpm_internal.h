@@ -200,6 +200,7 @@ static inline bool vpm_is_slot(const void *p)
 int vpm_cache_init(void);
 void vpm_cache_fini(void);
 struct vpmap *vpm_cache_lookup(struct page *page);
+struct vpmap *vpm_cache_lookup_rcu(struct page *page);
 struct vpmap *vpm_get_vpmap(struct page *page, struct vpmap *hint,
 			    bool may_wait, bool *ref_taken);
 void vpm_put_vpmap(struct vpmap *vpm);

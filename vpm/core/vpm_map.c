@@ -194,6 +194,8 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			xas_reset(&xas);
 			continue;
 		}
+		/* the slot too, in the same RCU section */
+		hints[n] = vpm_cache_lookup_rcu(&folio->page);
 		fl[n++] = folio;
 	}
 	rcu_read_unlock();
@@ -217,16 +219,18 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			}
 			folio_wait_stable(folio);
 		}
-		if (vpmd.nslots)
+		if (i >= n)
 			hints[i] = vpm_cache_lookup(vpm_folio_page(folio,
 								   index + i));
 		fl[i] = folio;
 	}
-	vpm_put_folios(&fl[i], n - i, false);
+	if (unlikely(i < n))
+		vpm_put_folios(&fl[i], n - i, false);
 	return i;
 miss:
 	folio_put(folio);
-	vpm_put_folios(&fl[i + 1], n - i - 1, false);
+	if (i + 1 < n)
+		vpm_put_folios(&fl[i + 1], n - i - 1, false);
 	return i;
 }
 
