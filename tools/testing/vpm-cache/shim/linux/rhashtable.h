@@ -32,6 +32,13 @@ static inline void *rhashtable_lookup_fast(struct rhashtable *ht,
 	return shim_rht_lookup(ht, key, &params);
 }
 
+/* The kernel's needs the caller's RCU read lock; the shim's table locks. */
+static inline void *rhashtable_lookup(struct rhashtable *ht, const void *key,
+				      const struct rhashtable_params params)
+{
+	return shim_rht_lookup(ht, key, &params);
+}
+
 static inline int
 rhashtable_lookup_insert_fast(struct rhashtable *ht, struct rhash_head *obj,
 			      const struct rhashtable_params params)
