@@ -85,6 +85,8 @@ static bool vpm_inject_steal(void)
 {
 	bool ret;
 
+	if (!READ_ONCE(vpm_steals_mtbf))
+		return false;
 	ret = vpm_inject(get_cpu_ptr(&vpmd.cpu->vcpu_steals),
 			 READ_ONCE(vpm_steals_mtbf));
 	put_cpu_ptr(&vpmd.cpu->vcpu_steals);
@@ -95,6 +97,9 @@ static bool vpm_inject_contend(void)
 {
 	bool ret;
 
+	/* off (the default): no per-CPU access on the hit path */
+	if (!READ_ONCE(vpm_contend_mtbf))
+		return false;
 	ret = vpm_inject(get_cpu_ptr(&vpmd.cpu->vcpu_contend),
 			 READ_ONCE(vpm_contend_mtbf));
 	put_cpu_ptr(&vpmd.cpu->vcpu_contend);
