@@ -53,6 +53,7 @@ struct model {
 static struct model files[NFILES] = {
 	{ .name = "f0" }, { .name = "f1" }, { .name = "f2" },
 };
+
 static const char *dir, *modeldir;
 static unsigned char *buf, *rbuf;
 static unsigned long long rng = 88172645463325252ULL;
@@ -376,7 +377,7 @@ static void report(void)
  * pass leaves the pages the vpm cache holds; its shrinker runs in it and
  * the second pass drops them).
  */
-static void drop_caches(void)
+static void cold_caches(void)
 {
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
 
@@ -403,7 +404,7 @@ static int run_nth(void)
 
 				nops++;
 				if (k == 1)
-					drop_caches();
+					cold_caches();
 				nth_set(n);
 				do_op(op, m, m2);
 				left = nth_get();
