@@ -63,6 +63,37 @@ struct vmap {
 /* The illumos name of struct vmap. */
 typedef struct vmap vmap_t;
 
+/**
+ * struct vpm_write_ops - a file system's steps of a vpm_data_copy() write
+ *	that must run while the pages are locked
+ * @begin: called once per map-copy-unmap pass with every page of
+ *	[@off, @off + @len) locked, before anything is copied into them: back
+ *	the range with storage (illumos UFS does this in bmap_write() before
+ *	vpm_data_copy()).  Return 0, or a negative errno that ends the copy
+ *	with nothing copied by this pass.
+ * @end: called once per pass after the copy, with the pages still locked:
+ *	the first @copied bytes from @off are kept, and their pages will be
+ *	uptodate and dirty when unlocked.  Grow the file size over them
+ *	(illumos UFS updates i_size after vpm_data_copy()), and undo what
+ *	@begin did for pages nothing was kept in: a new page that was not
+ *	filled is left not uptodate, and a reader that finds it unlocked
+ *	reads it from storage.
+ *
+ * illumos file systems do both steps under the inode's contents lock,
+ * which their getpage and putpage take too.  Linux's readers, faults and
+ * writeback take only the page lock, so a block allocated before its page
+ * is locked can be read before it is written (a deleted file's data), and
+ * a size published after the page is unlocked lets writeback cut off the
+ * bytes past the old end of file.  Both hooks run in the writer's
+ * context; they may sleep and take locks that nest inside the page lock.
+ */
+struct vpm_write_ops {
+	int (*begin)(struct address_space *mapping, loff_t off, size_t len,
+		     void *priv);
+	void (*end)(struct address_space *mapping, loff_t off, size_t len,
+		    size_t copied, void *priv);
+};
+
 /* Tunables, read only after load; see Documentation/vpm.rst. */
 extern int vpm_enable;
 extern int vpm_cache_enable;
@@ -74,6 +105,10 @@ void vpm_unmap_pages(struct vmap *vml, enum seg_rw rw);
 int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
 		  struct iov_iter *iter, int fetchpage, int *newpage,
 		  int zerostart, enum seg_rw rw);
+int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
+		      struct iov_iter *iter, int fetchpage, int *newpage,
+		      int zerostart, enum seg_rw rw,
+		      const struct vpm_write_ops *ops, void *priv);
 int vpm_sync_pages(struct address_space *mapping, loff_t off, size_t len,
 		   unsigned int flags);
 void vpm_release_mapping(struct address_space *mapping, loff_t start,

@@ -54,7 +54,12 @@ static int vpm_rht_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 {
 	const struct vpmap *vpm = obj;
 
-	return vpm->vpm_pp != *(struct page * const *)arg->key;
+	/*
+	 * An RCU lookup compares a slot that another CPU may be
+	 * dissociating under its vpm_lock: a stale answer is rechecked under
+	 * that lock (vpm_get_vpmap()); the load itself must not tear.
+	 */
+	return READ_ONCE(vpm->vpm_pp) != *(struct page * const *)arg->key;
 }
 
 static const struct rhashtable_params vpm_rht_params = {
@@ -208,7 +213,7 @@ static struct folio *vpm_dissociate(struct vpmap *vpm)
 	if (!pp)
 		return NULL;
 	rhashtable_remove_fast(&vpm_rht, &vpm->vpm_hnode, vpm_rht_params);
-	vpm->vpm_pp = NULL;
+	WRITE_ONCE(vpm->vpm_pp, NULL);
 	vpm->vpm_mapping = NULL;
 	return page_folio(pp);
 }
@@ -299,11 +304,11 @@ static int vpm_take_slot(struct vpm_freeq *allocq, struct vpmap *vpm,
 	int err;
 
 	old = vpm_dissociate(vpm);
-	vpm->vpm_pp = page;
+	WRITE_ONCE(vpm->vpm_pp, page);
 	err = rhashtable_lookup_insert_fast(&vpm_rht, &vpm->vpm_hnode,
 					    vpm_rht_params);
 	if (err) {
-		vpm->vpm_pp = NULL;
+		WRITE_ONCE(vpm->vpm_pp, NULL);
 	} else {
 		vpm_queue_unlink(allocq, vpm);
 		vpm->vpm_mapping = folio->mapping;

@@ -176,6 +176,8 @@ extern struct vpm_cache vpmd;
 /* Fault injection knobs (debugfs), 0 = off; see Documentation/vpm.rst. */
 extern unsigned int vpm_steals_mtbf;
 extern unsigned int vpm_contend_mtbf;
+extern unsigned int vpm_copy_faults;
+
 /* Tunables. */
 extern long vpm_cache_percent;
 extern int vpm_nfreelist;

@@ -29,6 +29,24 @@
 #include <linux/writeback.h>
 #include "vpm_internal.h"
 
+/*
+ * copy_faults: the next that many S_WRITE copies into a page copy nothing
+ * and report a fault, as when the buffer's page is reclaimed between
+ * fault-in and copy.  Tests use it to check the retry rules.
+ */
+static bool vpm_inject_copy_fault(void)
+{
+	unsigned int n = READ_ONCE(vpm_copy_faults), old;
+
+	while (unlikely(n)) {
+		old = cmpxchg(&vpm_copy_faults, n, n - 1);
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
 /* The folio this CPU last marked accessed (vpm_unmap_entry()). */
 static DEFINE_PER_CPU(struct folio *, vpm_last_accessed);
 
@@ -106,6 +124,25 @@ static int vpm_pagecreate(struct address_space *mapping, pgoff_t index,
 		fl[i] = folio;
 	}
 	return 0;
+}
+
+/*
+ * The create path for S_READ, which illumos allows and no caller needs:
+ * S_READ mappings hold no page lock (illumos unlocks every page in
+ * vpm_unmap_pages(), for S_READ too), so unlock the pages now.  A page
+ * the create path made holds whatever the allocator left in it: zero it
+ * first, so that the caller reads zeroes and not another user's memory.
+ * It stays not uptodate, so a reader of the file still reads it in.
+ */
+static void vpm_pagecreate_read(struct folio **fl, int npages)
+{
+	int i;
+
+	for (i = 0; i < npages; i++) {
+		if (!folio_test_uptodate(fl[i]))
+			folio_zero_range(fl[i], 0, folio_size(fl[i]));
+		folio_unlock(fl[i]);
+	}
 }
 
 /*
@@ -323,6 +360,8 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		err = vpm_pagecreate(mapping, index, npages, fl, newpage);
 		if (err)
 			return err;
+		if (rw == S_READ)
+			vpm_pagecreate_read(fl, npages);
 	} else {
 		found = vpm_lookup_pages(mapping, index, npages, fl, hints, rw);
 		if (found < npages) {
@@ -450,21 +489,23 @@ static void vpm_zero(struct vmap *vm, size_t from, size_t to)
 }
 
 /*
- * One map-copy-unmap pass of vpm_data_copy() over at most two pages.
+ * One map-copy-unmap pass of vpm_data_copy_ops() over at most two pages.
  * Returns 0 or a negative errno; *@copied is what was copied and
  * *@faulted tells whether the buffer faulted before the pages were done.
  */
 static int vpm_copy_once(struct address_space *mapping, loff_t off,
 			 size_t len, struct iov_iter *iter, int fetchpage,
 			 int *newpage, int zerostart, enum seg_rw rw,
+			 const struct vpm_write_ops *ops, void *priv,
 			 size_t *copied, bool *faulted)
 {
 	struct vmap vml[MINVMAPS];
 	struct folio *fl[MINVMAPS - 1];
 	struct vpmap *hints[MINVMAPS - 1];
 	bool isnew[MINVMAPS - 1] = { };
-	size_t pon = off & ~PAGE_MASK, slen = len, done = 0;
+	size_t pon = off & ~PAGE_MASK, plen, slen, done = 0;
 	int i, npages, stop, newp = 0, err;
+	bool wops = rw == S_WRITE && ops;
 
 	err = __vpm_map_pages(mapping, off, len, fetchpage, vml, MINVMAPS,
 			      &newp, rw, fl, hints);
@@ -476,8 +517,21 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 	for (npages = 0; vml[npages].vs_data; npages++) {
 		struct page *page = vpm_vmap_page(&vml[npages]);
 
-		isnew[npages] = !fetchpage &&
+		isnew[npages] = rw == S_WRITE && !fetchpage &&
 				!folio_test_uptodate(page_folio(page));
+	}
+	/* this pass: what the mapped pages hold of the range */
+	plen = min_t(size_t, len, ((size_t)npages << PAGE_SHIFT) - pon);
+	slen = plen;
+
+	/* The file system backs the range while its pages are locked. */
+	if (wops && ops->begin) {
+		err = ops->begin(mapping, off, plen, priv);
+		if (err) {
+			for (i = 0; vml[i].vs_data; i++)
+				vpm_unmap_entry(&vml[i], rw, false);
+			return err;
+		}
 	}
 
 	/*
@@ -485,7 +539,7 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 	 * a Linux addition -- always on a new page, whose memory would
 	 * otherwise reach the file uninitialised.
 	 */
-	if (!fetchpage && (zerostart || isnew[0])) {
+	if (rw == S_WRITE && !fetchpage && (zerostart || isnew[0])) {
 		vpm_zero(&vml[0], 0, pon);
 		if (zerostart)
 			VPM_STAT(ZEROSTART);
@@ -503,9 +557,14 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 		 */
 		if (rw == S_WRITE) {
 			/* Pages are locked: never fault on the user buffer. */
-			pagefault_disable();
-			c = _copy_from_iter(vml[i].vs_addr + pon, pn, iter);
-			pagefault_enable();
+			if (vpm_inject_copy_fault()) {
+				c = 0;
+			} else {
+				pagefault_disable();
+				c = _copy_from_iter(vml[i].vs_addr + pon, pn,
+						    iter);
+				pagefault_enable();
+			}
 		} else {
 			c = _copy_to_iter(vml[i].vs_addr + pon, pn, iter);
 		}
@@ -555,6 +614,10 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 				 PAGE_SIZE);
 	}
 
+	/* The size grows over what was kept before anyone can see it. */
+	if (wops && ops->end)
+		ops->end(mapping, off, plen, done, priv);
+
 	for (i = 0; vml[i].vs_data; i++)
 		vpm_unmap_entry(&vml[i], rw, i < stop);
 	*copied = done;
@@ -562,11 +625,11 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 }
 
 /**
- * vpm_data_copy() - copy file data between the page cache and an iterator
+ * vpm_data_copy_ops() - vpm_data_copy() with a file system's write steps
  * @mapping: the file's page cache
  * @off: file offset of the copy
- * @len: bytes to copy; [@off, @off + @len) must touch at most two pages
- *	(callers copy within one VPM_MAXBSIZE window)
+ * @len: bytes to copy; any length (it is copied a page or two at a time,
+ *	callers copy within one VPM_MAXBSIZE window as illumos's do)
  * @iter: the user or kernel buffer; advanced by what was copied, as
  *	uiomove() advances a uio
  * @fetchpage: non-zero to read the pages in first; zero for the create
@@ -575,39 +638,55 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
  * @newpage: if not NULL, set to 1 if a page was created, else 0
  * @zerostart: create path only: zero the first page from its start to @off
  * @rw: S_READ copies from the file into @iter, S_WRITE the other way
+ * @ops: for S_WRITE, the steps run under the page locks (see struct
+ *	vpm_write_ops); NULL for none.  Ignored for S_READ.
+ * @priv: passed to @ops
  *
  * For S_WRITE the buffer is faulted in before the pages are locked and the
  * copy runs with page faults disabled, so a buffer that is an mmap of the
- * same file cannot deadlock; a copy cut short by a fault is retried after
- * faulting in again.  The file size and times are the caller's business,
- * as is writeback (vpm_sync_pages()).
+ * same file cannot deadlock.  A pass cut short by a fault is retried after
+ * faulting the rest in again, for as long as that succeeds (the page may
+ * have been reclaimed in between, as often as memory pressure makes it):
+ * the copy ends with -EFAULT only when the buffer cannot be faulted in, or
+ * when a pass kept nothing and part of the buffer cannot be.  Without
+ * @ops, the file size and times are the caller's business; writeback is
+ * (vpm_sync_pages()).
  *
  * Return: 0, or a negative errno: -EFAULT when the buffer faulted before
  * the copy finished (for a new page in the create path, that can mean
  * nothing of it was kept although part of the buffer was readable: the
- * caller retries with a shorter length), -EINTR on a fatal signal.  The
- * iterator tells how much was copied.
+ * caller retries with a shorter length), -EINTR on a fatal signal, or the
+ * error of @ops->begin.  The iterator tells how much was copied.
  */
-int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
-		  struct iov_iter *iter, int fetchpage, int *newpage,
-		  int zerostart, enum seg_rw rw)
+int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
+		      struct iov_iter *iter, int fetchpage, int *newpage,
+		      int zerostart, enum seg_rw rw,
+		      const struct vpm_write_ops *ops, void *priv)
 {
-	int anynew = 0, stalls = 0, err = 0;
-	size_t copied;
-	bool faulted;
+	int anynew = 0, err = 0;
+	bool faulted, stalled = false;
+	size_t copied, left;
 
 	if (len > iov_iter_count(iter))
 		len = iov_iter_count(iter);
 
 	while (len) {
-		if (rw == S_WRITE &&
-		    fault_in_iov_iter_readable(iter, len) == len) {
-			err = -EFAULT;
-			break;
+		if (rw == S_WRITE) {
+			left = fault_in_iov_iter_readable(iter, len);
+			/*
+			 * Nothing readable, or a pass that kept nothing
+			 * because the buffer ends in an unreadable part:
+			 * only a shorter copy can make progress.
+			 */
+			if (left == len || (stalled && left)) {
+				err = -EFAULT;
+				break;
+			}
 		}
 		faulted = false;
 		err = vpm_copy_once(mapping, off, len, iter, fetchpage,
-				    &anynew, zerostart, rw, &copied, &faulted);
+				    &anynew, zerostart, rw, ops, priv, &copied,
+				    &faulted);
 		if (err)
 			break;
 		off += copied;
@@ -620,34 +699,52 @@ int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
 		/*
 		 * The buffer faulted.  Reads fault with no page lock held,
 		 * so the fault was real.  Writes ran with faults disabled:
-		 * fault the rest in and go again, unless that fails.
+		 * fault the rest in and go again.
 		 */
 		if (rw == S_READ) {
 			err = -EFAULT;
 			break;
 		}
-		/*
-		 * A buffer that faults in only in part can make a pass into
-		 * a new page give everything back: once more (the page may
-		 * just have been reclaimed), then -EFAULT, so that the
-		 * caller can retry with what it can copy.
-		 */
-		stalls = copied ? 0 : stalls + 1;
-		if (stalls > 1) {
-			err = -EFAULT;
-			break;
-		}
+		stalled = !copied;
 		if (fatal_signal_pending(current)) {
 			err = -EINTR;
 			break;
 		}
 		VPM_STAT(COPY_RETRY);
+		cond_resched();
 	}
 	if (rw == S_WRITE)
 		balance_dirty_pages_ratelimited(mapping);
 	if (newpage)
 		*newpage = anynew;
 	return err;
+}
+EXPORT_SYMBOL_GPL(vpm_data_copy_ops);
+
+/**
+ * vpm_data_copy() - copy file data between the page cache and an iterator
+ * @mapping: the file's page cache
+ * @off: file offset of the copy
+ * @len: bytes to copy
+ * @iter: the user or kernel buffer, advanced by what was copied
+ * @fetchpage: non-zero to read the pages in first, zero for the create path
+ * @newpage: if not NULL, set to 1 if a page was created, else 0
+ * @zerostart: create path only: zero the first page from its start to @off
+ * @rw: S_READ or S_WRITE
+ *
+ * The illumos interface: vpm_data_copy_ops() without write steps.  A file
+ * system whose readers or writeback can run concurrently with the write
+ * (every Linux one) allocates blocks and grows the size through
+ * vpm_data_copy_ops() instead.
+ *
+ * Return: as vpm_data_copy_ops().
+ */
+int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
+		  struct iov_iter *iter, int fetchpage, int *newpage,
+		  int zerostart, enum seg_rw rw)
+{
+	return vpm_data_copy_ops(mapping, off, len, iter, fetchpage, newpage,
+				 zerostart, rw, NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(vpm_data_copy);
 

@@ -7,6 +7,7 @@
  *   percpu     the counters of each CPU, a row per CPU
  *   freelists  the queue lengths and waits of each freelist
  *   steals_mtbf, contend_mtbf   fault injection, 0 = off
+ *   copy_faults  the next N S_WRITE page copies fault (and are retried)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -42,6 +43,7 @@ const char * const vpm_stat_names[VPM_STAT_NR] = {
 
 unsigned int vpm_steals_mtbf;
 unsigned int vpm_contend_mtbf;
+unsigned int vpm_copy_faults;
 
 static struct dentry *vpm_debugfs;
 
@@ -204,6 +206,7 @@ int vpm_stats_init(void)
 	debugfs_create_u32("steals_mtbf", 0644, vpm_debugfs, &vpm_steals_mtbf);
 	debugfs_create_u32("contend_mtbf", 0644, vpm_debugfs,
 			   &vpm_contend_mtbf);
+	debugfs_create_u32("copy_faults", 0644, vpm_debugfs, &vpm_copy_faults);
 	return 0;
 }
 

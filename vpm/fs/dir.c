@@ -68,6 +68,7 @@ static struct vpmfs_dirent *vpmfs_find_entry(struct inode *dir,
 	if (name->len > VPMFS_NAME_LEN)
 		return NULL;
 	for (n = 0; n < nblocks; n++) {
+		cond_resched();	/* a directory may have many blocks */
 		bh = vpmfs_dir_bread(dir, n);
 		if (IS_ERR(bh))
 			return ERR_CAST(bh);
@@ -116,6 +117,7 @@ static int vpmfs_add_entry(struct inode *dir, const struct qstr *name,
 	if (name->len > VPMFS_NAME_LEN)
 		return -ENAMETOOLONG;
 	for (n = 0; n < nblocks; n++) {
+		cond_resched();
 		bh = vpmfs_dir_bread(dir, n);
 		if (IS_ERR(bh))
 			return PTR_ERR(bh);
@@ -221,6 +223,7 @@ static int vpmfs_empty_dir(struct inode *dir)
 	int i;
 
 	for (n = 0; n < nblocks; n++) {
+		cond_resched();
 		bh = vpmfs_dir_bread(dir, n);
 		if (IS_ERR(bh))
 			return PTR_ERR(bh);
@@ -270,6 +273,7 @@ static int vpmfs_readdir(struct file *file, struct dir_context *ctx)
 	if (ctx->pos < 0)
 		return -EINVAL;
 	for (n = ctx->pos >> VPMFS_BLOCK_SHIFT; n < nblocks; n++) {
+		cond_resched();
 		bh = vpmfs_dir_bread(dir, n);
 		if (IS_ERR(bh))
 			return PTR_ERR(bh);

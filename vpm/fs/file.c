@@ -20,8 +20,9 @@
 
 static bool vpmfs_use_vpm(struct inode *inode)
 {
+	/* copy= can change under a remount while files are in use */
 	return READ_ONCE(vpm_enable) &&
-	       VPMFS_SB(inode->i_sb)->copy_mode == VPMFS_COPY_VPM;
+	       READ_ONCE(VPMFS_SB(inode->i_sb)->copy_mode) == VPMFS_COPY_VPM;
 }
 
 /**
@@ -138,6 +139,8 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 			break;
 		}
 		isize = i_size_read(inode);
+		/* the size before the data: pairs with vpmfs_wrip_end() */
+		smp_rmb();
 		if (pos >= isize)
 			break;
 		/* one chunk inside a VPM_MAXBSIZE window, capped at EOF */
@@ -180,6 +183,73 @@ static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 /* ---- write: the wrip loop ---- */
 
 /*
+ * The steps of a wrip copy that run with the page locked (struct
+ * vpm_write_ops).  Allocating the block under the page lock is what keeps
+ * a reader from mapping it before it holds the write's data: a reader
+ * that wants the page from disk must lock it first (read_folio), and
+ * finds it either uptodate with the data or, after a failed copy, with
+ * the block given back.  Growing i_size under the page lock is what keeps
+ * writeback, which locks the page too, from cutting the page at the old
+ * end of file.  See "Locking and ordering" in Documentation/vpmfs.rst.
+ */
+struct vpmfs_wrip_ctx {
+	bool allocated;		/* begin allocated the page's block */
+	bool grew;		/* end grew i_size */
+};
+
+static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
+			    size_t len, void *priv)
+{
+	struct vpmfs_wrip_ctx *ctx = priv;
+	struct inode *inode = mapping->host;
+	bool allocated;
+	u32 pblk;
+	int err;
+
+	/* one block per page (VPMFS_BLOCK_SIZE == PAGE_SIZE), one page */
+	err = vpmfs_map_block(inode, off >> VPMFS_BLOCK_SHIFT, true, &pblk,
+			      &allocated);
+	if (err)
+		return err;
+	if (allocated) {
+		/* a metadata write of the block's last owner may be in flight */
+		clean_bdev_aliases(inode->i_sb->s_bdev, pblk, 1);
+		ctx->allocated = true;
+	}
+	return 0;
+}
+
+static void vpmfs_wrip_end(struct address_space *mapping, loff_t off,
+			   size_t len, size_t copied, void *priv)
+{
+	struct vpmfs_wrip_ctx *ctx = priv;
+	struct inode *inode = mapping->host;
+
+	if (!copied) {
+		/*
+		 * Nothing kept: a new page stays not uptodate, so its
+		 * block must not hold anything a reader could see.
+		 */
+		if (ctx->allocated) {
+			vpmfs_unmap_block(inode, off >> VPMFS_BLOCK_SHIFT);
+			ctx->allocated = false;
+		}
+		return;
+	}
+	if (off + copied > i_size_read(inode)) {
+		/* the data before the size: pairs with vpmfs_vpm_read() */
+		smp_wmb();
+		i_size_write(inode, off + copied);
+		ctx->grew = true;
+	}
+}
+
+static const struct vpm_write_ops vpmfs_wrip_ops = {
+	.begin	= vpmfs_wrip_begin,
+	.end	= vpmfs_wrip_end,
+};
+
+/*
  * Copy one chunk, which lies inside one page, at @pos.  Returns the bytes
  * copied (all of @n on success) or a negative errno when nothing of the
  * chunk is kept.
@@ -191,12 +261,10 @@ static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
 	struct inode *inode = mapping->host;
 	loff_t isize = i_size_read(inode);
 	loff_t pstart = pos & PAGE_MASK, pend = pstart + PAGE_SIZE;
+	struct vpmfs_wrip_ctx ctx = { };
 	size_t mapon = pos - pstart, before, copied;
-	struct folio *pre = NULL;
-	bool pagecreate, allocated = false;
-	int newpage = 0, err;
-	unsigned int flags;
-	u32 pblk;
+	bool pagecreate;
+	int err;
 
 	/*
 	 * Fault the user buffer in first (UFS: uio_prefaultpages) and copy
@@ -210,75 +278,23 @@ static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
 
 	/*
 	 * The create path (no read) only when every byte of the page is
-	 * either written now or lies past EOF (UFS: pagecreate).
+	 * either written now or lies past EOF (UFS: pagecreate).  A hole
+	 * otherwise goes through the fetch path, which reads it as zeroes
+	 * (no block yet: the block is allocated under the page lock).
 	 */
 	pagecreate = (mapon == 0 || pstart >= isize) &&
 		     (pos + n == pend || pos + n >= isize);
 
-	err = vpmfs_map_block(inode, pos >> VPMFS_BLOCK_SHIFT, false, &pblk,
-			      NULL);
-	if (err)
-		return err;
-	if (!pblk) {
-		/*
-		 * A hole that the fetch path will read: bring the page in
-		 * (as zeroes) before the block exists, so the read does not
-		 * see the block's old contents.
-		 */
-		if (!pagecreate && pstart < isize) {
-			pre = read_mapping_folio(mapping, pos >> PAGE_SHIFT,
-						 iocb->ki_filp);
-			if (IS_ERR(pre))
-				return PTR_ERR(pre);
-		}
-		err = vpmfs_map_block(inode, pos >> VPMFS_BLOCK_SHIFT, true,
-				      &pblk, &allocated);
-		if (err)
-			goto out;
-	}
-
 	before = iov_iter_count(from);
-	err = vpm_data_copy(mapping, pos, n, from, !pagecreate, &newpage,
-			    pagecreate && mapon, S_WRITE);
+	err = vpm_data_copy_ops(mapping, pos, n, from, !pagecreate, NULL,
+				pagecreate && mapon, S_WRITE, &vpmfs_wrip_ops,
+				&ctx);
 	copied = before - iov_iter_count(from);
-	if (!err && copied < n)
-		err = -EFAULT;
-	if (err) {
-		if (pos + copied > isize) {
-			/* the file grew: keep what was copied */
-			i_size_write(inode, pos + copied);
-			mark_inode_dirty(inode);
-			vpm_sync_pages(mapping, pstart, PAGE_SIZE, SM_INVAL);
-			err = 0;
-		} else if (newpage) {
-			/* nothing grew and the page was new: discard it */
-			vpm_sync_pages(mapping, pstart, PAGE_SIZE, SM_DESTROY);
-			iov_iter_revert(from, copied);
-			copied = 0;
-			if (allocated)
-				vpmfs_unmap_block(inode,
-						  pos >> VPMFS_BLOCK_SHIFT);
-		} else {
-			vpm_sync_pages(mapping, pstart, PAGE_SIZE, SM_INVAL);
-		}
-		goto out;
-	}
-
-	/* the caller of vpm_data_copy() updates the size, after the copy */
-	if (pos + n > isize) {
-		i_size_write(inode, pos + n);
+	/* (after the page is unlocked, as generic_write_end() does) */
+	if (ctx.grew)
 		mark_inode_dirty(inode);
-	}
-	flags = (iocb->ki_flags & IOCB_DSYNC) ? SM_WRITE : 0;
-	err = vpm_sync_pages(mapping, pos, n, flags);
-	if (err)
-		copied = 0;
-out:
-	if (pre)
-		folio_put(pre);
-	if (copied)
-		return copied;
-	return err;
+	/* O_SYNC and O_DSYNC: generic_write_sync() once the write is done */
+	return copied ? copied : err;
 }
 
 static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)

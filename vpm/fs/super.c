@@ -37,7 +37,8 @@ void __vpmfs_error(struct super_block *sb, const char *func,
 	vaf.va = &args;
 	pr_err_ratelimited("%s: error in %s: %pV\n", sb->s_id, func, &vaf);
 	va_end(args);
-	VPMFS_SB(sb)->errors = true;
+	/* read without a lock by the superblock commit */
+	WRITE_ONCE(VPMFS_SB(sb)->errors, true);
 }
 
 static struct inode *vpmfs_alloc_inode(struct super_block *sb)
@@ -70,19 +71,23 @@ static int vpmfs_commit_super(struct super_block *sb, bool clean, bool wait)
 {
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
 	struct vpmfs_super_block *ds = (void *)sbi->sbh->b_data;
-	u32 state;
+	bool errors = READ_ONCE(sbi->errors);
+	u32 state, free_blocks, free_inodes;
 
-	lock_buffer(sbi->sbh);
+	/* alloc_lock before (never inside) a buffer lock, as in balloc.c */
 	mutex_lock(&sbi->alloc_lock);
-	ds->s_free_blocks = cpu_to_le32(sbi->free_blocks);
-	ds->s_free_inodes = cpu_to_le32(sbi->free_inodes);
+	free_blocks = sbi->free_blocks;
+	free_inodes = sbi->free_inodes;
 	mutex_unlock(&sbi->alloc_lock);
+	lock_buffer(sbi->sbh);
+	ds->s_free_blocks = cpu_to_le32(free_blocks);
+	ds->s_free_inodes = cpu_to_le32(free_inodes);
 	state = le32_to_cpu(ds->s_state);
-	if (clean && !sbi->errors)
+	if (clean && !errors)
 		state |= VPMFS_STATE_CLEAN;
 	else
 		state &= ~VPMFS_STATE_CLEAN;
-	if (sbi->errors)
+	if (errors)
 		state |= VPMFS_STATE_ERROR;
 	ds->s_state = cpu_to_le32(state);
 	ds->s_write_time = cpu_to_le64(ktime_get_real_seconds());
@@ -358,10 +363,18 @@ static int vpmfs_reconfigure(struct fs_context *fc)
 	struct vpmfs_fs_context *ctx = fc->fs_private;
 	struct super_block *sb = fc->root->d_sb;
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	struct vpmfs_super_block *ds = (void *)sbi->sbh->b_data;
 	bool was_ro = sb_rdonly(sb);
+	u32 ro_compat = le32_to_cpu(ds->s_feature_ro_compat);
 
+	/* the mount-time rule: unknown ro_compat features stay read-only */
+	if (was_ro && !(fc->sb_flags & SB_RDONLY) &&
+	    (ro_compat & ~VPMFS_FEATURE_RO_COMPAT_SUPP))
+		return vpmfs_inval(fc, "%s: unsupported features 0x%x, cannot remount read-write",
+				   sb->s_id, ro_compat & ~VPMFS_FEATURE_RO_COMPAT_SUPP);
 	sync_filesystem(sb);
-	sbi->copy_mode = ctx->copy_mode;
+	/* read without a lock by every read and write (vpmfs_use_vpm()) */
+	WRITE_ONCE(sbi->copy_mode, ctx->copy_mode);
 	if (!was_ro && (fc->sb_flags & SB_RDONLY))
 		vpmfs_commit_super(sb, true, true);
 	else if (was_ro && !(fc->sb_flags & SB_RDONLY))

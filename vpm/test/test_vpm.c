@@ -380,6 +380,47 @@ static int test_create_path(void)
 	return 0;
 }
 
+/*
+ * The create path with S_READ (fetchpage == 0): the pages come back
+ * unlocked, as every S_READ mapping does (illumos unlocks in
+ * vpm_unmap_pages() whatever @rw was), and a page the call created reads
+ * as zeroes, not as the allocator's leftovers.  A page left locked would
+ * hang the next reader of the file.
+ */
+static int test_read_create(void)
+{
+	pgoff_t index = TV_PAGES + 8;	/* past EOF: not in the cache */
+	struct vmap vml[MINVMAPS];
+	struct folio *folio;
+	int newpage = 0, ret = -EINVAL;
+	bool locked;
+	u8 *p;
+
+	if (TV_NE(tv_fill(2), 0))
+		return -EINVAL;
+	if (TV_NE(vpm_map_pages(tv_mapping, (loff_t)index << PAGE_SHIFT,
+				PAGE_SIZE, 0, vml, MINVMAPS, &newpage, S_READ), 0))
+		return -EINVAL;
+	p = vml[0].vs_addr;
+	if (!TV_NE(newpage, 1) && !TV_NE(tv_count(vml), 1) &&
+	    !TV_BAD(!memchr_inv(p, 0, PAGE_SIZE)))
+		ret = 0;
+	vpm_unmap_pages(vml, S_READ);
+
+	folio = filemap_get_folio(tv_mapping, index);
+	if (TV_BAD(!IS_ERR_OR_NULL(folio)))
+		return -EINVAL;
+	locked = !folio_trylock(folio);
+	if (TV_BAD(!locked))
+		ret = -EINVAL;
+	/* unlock it either way, so that a failure does not hang the rest */
+	folio_unlock(folio);
+	folio_put(folio);
+	vpm_sync_pages(tv_mapping, (loff_t)index << PAGE_SHIFT, PAGE_SIZE,
+		       SM_DESTROY);
+	return ret;
+}
+
 static int tv_read_back(loff_t pos, u8 *buf, size_t len)
 {
 	ssize_t n = kernel_read(tv_file, buf, len, &pos);
@@ -1047,6 +1088,7 @@ static int __init test_vpm_init(void)
 
 	tv_run("hit_miss", test_hit_miss);
 	tv_run("clamps", test_clamps);
+	tv_run("read_create", test_read_create);
 	if (!readonly) {
 		tv_run("create_path", test_create_path);
 		tv_run("data_copy", test_data_copy);
