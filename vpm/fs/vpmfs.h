@@ -16,6 +16,21 @@ enum vpmfs_copy_mode {
 	VPMFS_COPY_GENERIC,
 };
 
+/*
+ * LOCKING (outer first; Documentation/vpmfs.rst, "Locking and ordering"):
+ *
+ *   i_rwsem -> folio lock -> vpmfs_inode_info.i_map_lock
+ *           -> vpmfs_sb_info.alloc_lock -> buffer lock
+ *
+ * Ordering rules of the data paths:
+ * - a data block is allocated only with the page that covers it locked
+ *   in the page cache (read_folio maps blocks under that lock), and a
+ *   page left not uptodate keeps no block allocated for it;
+ * - i_size grows after the data is in the page, before the page is
+ *   unlocked (writeback locks the page and cuts it at i_size);
+ * - copy_mode and errors are read without a lock (READ_ONCE/WRITE_ONCE).
+ */
+
 /**
  * struct vpmfs_sb_info - in-memory superblock
  * @sbh: buffer of block 0
