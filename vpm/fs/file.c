@@ -435,6 +435,8 @@ static ssize_t vpmfs_vpm_splice_read(struct file *in, loff_t *ppos,
 
 	while (len) {
 		isize = i_size_read(inode);
+		/* the size before the data: pairs with vpmfs_wrip_end() */
+		smp_rmb();
 		if (pos >= isize)
 			break;
 		len = min_t(u64, len, isize - pos);
