@@ -193,7 +193,7 @@ static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
  * end of file.  See "Locking and ordering" in Documentation/vpmfs.rst.
  */
 struct vpmfs_wrip_ctx {
-	bool allocated;		/* begin allocated the page's block */
+	bool allocated;		/* this pass's begin allocated the block */
 	bool grew;		/* end grew i_size */
 };
 
@@ -206,7 +206,12 @@ static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
 	u32 pblk;
 	int err;
 
-	/* one block per page (VPMFS_BLOCK_SIZE == PAGE_SIZE), one page */
+	/*
+	 * One block per page (VPMFS_BLOCK_SIZE == PAGE_SIZE), one page.  A
+	 * retry after a fault finds the block an earlier pass allocated and
+	 * kept data in: that one is not this pass's to give back.
+	 */
+	ctx->allocated = false;
 	err = vpmfs_map_block(inode, off >> VPMFS_BLOCK_SHIFT, true, &pblk,
 			      &allocated);
 	if (err)
