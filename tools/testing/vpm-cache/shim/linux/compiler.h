@@ -32,12 +32,8 @@
 #define ____cacheline_aligned_in_smp	__aligned(SMP_CACHE_BYTES)
 #define ____cacheline_aligned		__aligned(SMP_CACHE_BYTES)
 
-#define READ_ONCE(x)							\
-({									\
-	__typeof__(x) __ro_v;						\
-	__atomic_load(&(x), &__ro_v, __ATOMIC_RELAXED);			\
-	__ro_v;								\
-})
+/* (scalars and pointers; the value drops a const of its object) */
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 
 #define WRITE_ONCE(x, val)						\
 do {									\
