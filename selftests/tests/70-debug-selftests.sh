@@ -4,7 +4,8 @@
 # The debug tier (issue #6): on the lockdep/KASAN/kmemleak/DEBUG_VM/
 # DEBUG_PAGEALLOC/UBSAN kernel of scripts/debug-kernel (Debian's newest
 # linux-source, 7.2), run test_vpm under every cache configuration, the
-# vpmfs POSIX suite and the randomized exerciser.  vmtest unmounts vpmfs,
+# vpmfs POSIX suite, the randomized exerciser, the concurrency suite and
+# the write rules.  vmtest unmounts vpmfs,
 # rmmods the modules and runs a kmemleak scan after each command, and
 # fails on any report in the kernel log.
 set -euo pipefail
@@ -15,7 +16,11 @@ rc=0
 export VPM_LOAD_CYCLES=20
 # (the exerciser: 1000 operations per run instead of 2500)
 export VPMFS_EXERCISER_OPS=1000
-for t in 10-test-vpm 41-vpmfs-posix 42-vpmfs-exerciser; do
+# (the race suite: every scenario in both copy modes, at a fifth of the
+# stock kernel's sizes and durations)
+export VPMFS_RACE_SCALE=${VPMFS_RACE_SCALE:-20}
+for t in 10-test-vpm 41-vpmfs-posix 42-vpmfs-exerciser 46-vpmfs-race \
+	47-vpmfs-write-rules; do
 	s=$(date +%s)
 	if "$top/selftests/tests/$t.sh"; then
 		echo "# debug: $t passed ($(($(date +%s) - s)) s)"
