@@ -48,16 +48,17 @@
  * and its generation, and never 0, so a wrong byte tells zero, stale
  * (0xA5, the deleted file, or an earlier round's data) or foreign apart.
  * Data files are described in DIR/SCENARIO.manifest for "verify".
- * VPMFS_RACE_NO_DROP=1: never write /proc/sys/vm/drop_caches (on a
- * host).  Every scenario prints the seed and "# SCENARIO: N ops, M bad";
- * exit 0 when nothing was wrong, 1 when a byte (or, for namespace, an
- * operation or link count) was wrong, 2 on an unexpected error.
+ * VPMFS_RACE_NO_DROP=1: never write /proc/sys/vm/drop_caches (on a host).
+ * Every scenario prints the seed and "# SCENARIO: N ops, M bad"; exit 0
+ * when nothing was wrong, 1
+ * when a byte (or, for namespace, an operation or link count) was wrong,
+ * 2 on an unexpected error.
  */
 #define _GNU_SOURCE
+#include "kselftest.h"	/* ARRAY_SIZE() */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -67,10 +68,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdnoreturn.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/types.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -86,13 +87,6 @@
 #define STALE		0xA5
 #define MAX_EVENTS	25	/* bad reads printed in full */
 #define MIB		(1024UL * 1024)
-
-#ifndef __noreturn
-#define __noreturn	noreturn
-#endif
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
 
 static __u64 seed;
 static int opt_threads = -1;
@@ -127,32 +121,7 @@ static void say(const char *fmt, ...)
 		_exit(2);
 }
 
-/*
- * A long line of output built in pieces with lput() and printed with
- * say("%s", l.b): still one write(), not mixed with other threads' lines.
- */
-struct line {
-	char b[1024];
-	size_t n;
-};
-
-static void lput(struct line *l, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (l->n >= sizeof(l->b) - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(l->b + l->n, sizeof(l->b) - l->n, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		l->n += n;
-	if (l->n > sizeof(l->b) - 1)
-		l->n = sizeof(l->b) - 1;
-}
-
-static __noreturn void die(const char *what)
+static void die(const char *what)
 {
 	say("ERROR %s: %s: %s\n", scen, what, strerror(errno));
 	__atomic_store_n(&st->stop, 1, __ATOMIC_SEQ_CST);
@@ -309,17 +278,15 @@ static void report(const char *who, const char *file, __u64 off, size_t n,
 	add(&st->foreign, nbad - nz - ns);
 	ev = __atomic_fetch_add(&st->events, 1, __ATOMIC_RELAXED);
 	if (ev < MAX_EVENTS) {
-		struct line ln = { .n = 0 };
+		char a[512], b[256];
 
-		lput(&ln, "BAD %s %s: %s [%llu, +%zu): %llu bad bytes ",
-		     scen, who, file, off, n, nbad);
-		lput(&ln, "(zero %llu, stale %llu, foreign %llu); ",
-		     nz, ns, nbad - nz - ns);
-		lput(&ln, "first at %llu (page %llu +%llu): ",
-		     first, first / PG, first % PG);
-		lput(&ln, "expected %s0x%02x, got 0x%02x (%s)\n",
-		     allow, exp, got, klass(got));
-		say("%s", ln.b);
+		snprintf(a, sizeof(a), "%s %s: %s [%llu, +%zu): %llu bad bytes",
+			 scen, who, file, off, n, nbad);
+		snprintf(b, sizeof(b), "(zero %llu, stale %llu, foreign %llu)",
+			 nz, ns, nbad - nz - ns);
+		say("BAD %s %s; first at %llu (page %llu +%llu):", a, b, first,
+		    first / PG, first % PG);
+		say(" expected %s0x%02x, got 0x%02x (%s)\n", allow, exp, got, klass(got));
 	} else if (ev == MAX_EVENTS) {
 		say("BAD %s: more bad reads, not printed\n", scen);
 	}
@@ -464,24 +431,19 @@ static unsigned char *short_source(size_t l, size_t n, void **base, size_t *len)
 	return r + lr - l;
 }
 
-/*
- * SIGBUS from a mapping past EOF: allowed where the caller says so.
- * bus_jb is read by this thread's signal handler: the atomic accesses
- * (rather than volatile) keep the compiler from caching it or moving the
- * copy out of the window in which it is set.
- */
-struct bus_catch {
+/* SIGBUS from a mapping past EOF: allowed where the caller says so. */
+struct bus_jump {
 	sigjmp_buf jb;
 };
 
-static __thread struct bus_catch *bus_jb;
+static __thread struct bus_jump *bus_jb;
 
 static void on_sigbus(int sig)
 {
-	struct bus_catch *c = __atomic_load_n(&bus_jb, __ATOMIC_SEQ_CST);
+	struct bus_jump *j = __atomic_load_n(&bus_jb, __ATOMIC_RELAXED);
 
-	if (c)
-		siglongjmp(c->jb, 1);
+	if (j)
+		siglongjmp(j->jb, 1);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -489,22 +451,23 @@ static void on_sigbus(int sig)
 /* Copy from (store) or to (load) a mapping; -1 on SIGBUS. */
 static int map_copy(void *dst, const void *src, size_t n)
 {
-	struct bus_catch c;
+	struct bus_jump j;
 
-	if (sigsetjmp(c.jb, 1)) {
-		__atomic_store_n(&bus_jb, NULL, __ATOMIC_SEQ_CST);
+	if (sigsetjmp(j.jb, 1)) {
+		__atomic_store_n(&bus_jb, NULL, __ATOMIC_RELAXED);
 		add(&st->sigbus, 1);
 		return -1;
 	}
-	__atomic_store_n(&bus_jb, &c, __ATOMIC_SEQ_CST);
+	/* the fences keep the compiler from moving the stores past the copy */
+	__atomic_store_n(&bus_jb, &j, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	memcpy(dst, src, n);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	__atomic_store_n(&bus_jb, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&bus_jb, NULL, __ATOMIC_RELAXED);
 	return 0;
 }
 
-static void flush_and_drop(int fd)
+static void drop_all_caches(int fd)
 {
 	int d;
 
@@ -760,8 +723,7 @@ static __u64 fm_key(const struct fmodel *f, __u64 seq)
 	return mix64(f->key ^ (seq * 0xd1342543de82ef95ULL));
 }
 
-static __u64 fm_begin(struct fmodel *f, int w, __u64 a, __u64 b,
-		      int kind)
+static __u64 fm_begin(struct fmodel *f, int w, __u64 a, __u64 b, int kind)
 {
 	__u64 seq;
 
@@ -1082,7 +1044,6 @@ static void *aw_reader(void *arg)
 
 static __u64 aw_check_all(const char *who)
 {
-	struct line ln = { .n = 0 };
 	size_t chunk = MIB;
 	unsigned char *got = malloc(chunk), *exp = malloc(chunk);
 	__u64 off, n, i, runs = 0, bad = 0, phase_bad[4] = { 0 };
@@ -1120,12 +1081,10 @@ static __u64 aw_check_all(const char *who)
 	}
 	for (ph = 0; ph < 4; ph++)
 		bad += phase_bad[ph];
-	lput(&ln, "# append-wb: %s: %llu bad bytes in %llu runs; by writeback loop:",
-	     who, bad, runs);
-	lput(&ln, " %s %llu, %s %llu, %s %llu, %s %llu\n",
-	     aw_phase[0], phase_bad[0], aw_phase[1], phase_bad[1], aw_phase[2],
-	     phase_bad[2], aw_phase[3], phase_bad[3]);
-	say("%s", ln.b);
+	say("# append-wb: %s: %llu bad bytes in %llu runs; by writeback loop:", who, bad, runs);
+	say(" %s %llu, %s %llu, %s %llu, %s %llu\n", aw_phase[0], phase_bad[0],
+	    aw_phase[1], phase_bad[1], aw_phase[2], phase_bad[2], aw_phase[3],
+	    phase_bad[3]);
 	free(got);
 	free(exp);
 	return bad;
@@ -1133,7 +1092,6 @@ static __u64 aw_check_all(const char *who)
 
 static void run_append_wb(void)
 {
-	struct line ln = { .n = 0 };
 	int nr = opt_threads >= 0 ? opt_threads : 1;
 	pthread_t w, s[3], *rd = calloc(nr + 1, sizeof(pthread_t));
 	struct manifest m;
@@ -1143,11 +1101,9 @@ static void run_append_wb(void)
 	aw.total = (__u64)((opt_mib >= 0 ? opt_mib : 96) * MIB);
 	aw.phase_len = aw.total / 4 + 1;
 	aw.key = mkkey(0xa99e, 0);
-	lput(&ln, "# append-wb: %llu bytes in records of 1-3000, %d readers; ",
-	     aw.total, nr);
-	lput(&ln, "writeback loops: %s, %s, %s, then all\n",
-	     aw_phase[0], aw_phase[1], aw_phase[2]);
-	say("%s", ln.b);
+	say("# append-wb: %llu bytes in records of 1-3000, %d readers;", aw.total, nr);
+	say(" writeback loops: %s, %s, %s, then all\n", aw_phase[0], aw_phase[1],
+	    aw_phase[2]);
 	path_of(p, sizeof(p), "append-wb");
 	aw.fd = open(p, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0644);
 	if (aw.fd < 0 || !rd)
@@ -1167,7 +1123,7 @@ static void run_append_wb(void)
 	if (fsync(aw.fd))
 		die("fsync");
 	aw_check_all("final");
-	flush_and_drop(aw.fd);
+	drop_all_caches(aw.fd);
 	aw_check_all("after drop_caches");
 	mf_open(&m);
 	mf_file(&m, "append-wb", aw.total);
@@ -1182,6 +1138,7 @@ static void run_append_wb(void)
 enum { HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_KINDS };
 static const char *const hf_kind[] = { "full", "partial", "mapped-source",
 				       "anon-source", "short", "userfaultfd-source" };
+static const char *const hf_rkind[] = { "read", "mmap", "splice" };
 
 static struct {
 	int fd, srcfd, round;
@@ -1356,12 +1313,8 @@ static unsigned int hf_write_page(struct rng *r, __u64 p, unsigned char *buf,
 		if (ret < 0 && errno != EFAULT)
 			die("short pwrite");
 		if (ret > (ssize_t)l) {
-			struct line ln = { .n = 0 };
-
-			lput(&ln, "BAD %s: short write of page %llu returned %zd, ",
-			     scen, p, ret);
-			lput(&ln, "only %u bytes were readable\n", l);
-			say("%s", ln.b);
+			say("BAD %s: short write of page %llu returned %zd, %u bytes readable\n",
+			    scen, p, ret, l);
 			add(&st->bad, 1);
 			add(&st->foreign, 1);
 		}
@@ -1489,7 +1442,7 @@ static void *hf_uffd_handler(void *arg)
  */
 static void *hf_reader(void *arg)
 {
-	static const char *const who[] = { "read", "mmap", "splice" };
+	const char *const *who = hf_rkind;
 	unsigned char *buf = malloc(PG), *exp = malloc(PG);
 	const unsigned char *map = NULL;
 	__u32 last = 0;
@@ -1598,7 +1551,6 @@ static __u64 hf_check_all(const char *who)
 
 static void run_hole_fill(void)
 {
-	struct line ln = { .n = 0 };
 	int nr = opt_threads >= 0 ? opt_threads : 1;
 	double dur = opt_dur >= 0 ? opt_dur : 10;
 	__u64 p, stale_pages = 0, pages_written = 0, reads_bad;
@@ -1616,7 +1568,6 @@ static void run_hole_fill(void)
 	hf.npages = (__u64)((opt_mib >= 0 ? opt_mib : 16) * MIB) / PG;
 	if (hf.npages < 16)
 		hf.npages = 16;
-	t_end = now() + dur;
 	rng_init(&r, 0x20);
 	pin_to(0);
 	hf.pr = malloc(hf.npages * sizeof(*hf.pr));
@@ -1670,11 +1621,9 @@ static void run_hole_fill(void)
 		die("unlink");
 	if (syncfs(hf.fd))
 		die("syncfs");
-	lput(&ln, "# hole-fill: %llu pages, %d readers (read, mmap, splice in turn), ",
-	     hf.npages, nr);
-	lput(&ln, "%llu pages of 0x%02x written and deleted first; rounds for %.1fs\n",
-	     stale_pages, STALE, dur);
-	say("%s", ln.b);
+	say("# hole-fill: %llu pages, %d readers (read, mmap, splice in turn),", hf.npages, nr);
+	say(" %llu pages of 0x%02x written and deleted first; rounds for %.1fs\n",
+	    stale_pages, STALE, dur);
 	if (ftruncate(hf.fd, hf.npages * PG))
 		die("ftruncate");
 	hf.uf_content = malloc(PG);
@@ -1700,6 +1649,7 @@ static void run_hole_fill(void)
 	hf.avg_ns = 50000;
 	for (i = 0; i < nr; i++)
 		xpthread_create(&rd[i], hf_reader, (void *)i);
+	t_end = now() + dur;	/* the rounds' time, the set-up not counted */
 
 	for (hf.round = 0;; ) {
 		double t0 = now(), t1;
@@ -1743,39 +1693,29 @@ static void run_hole_fill(void)
 	if (hf.uffd >= 0)
 		pthread_join(uh, NULL);
 	reads_bad = st->bad;
-	ln.n = 0;
-	lput(&ln, "# hole-fill: readers: %llu bad bytes in %llu pages ",
-	     reads_bad, count_bad_pages());
-	lput(&ln, "(zero %llu, stale (0x%02x or older data) %llu, foreign %llu)\n",
-	     st->zero, STALE, st->stale, st->foreign);
-	say("%s", ln.b);
-	ln.n = 0;
-	lput(&ln, "# hole-fill: reads with bad bytes / too early / too late:");
-	lput(&ln, " read %llu/%llu/%llu, mmap %llu/%llu/%llu, splice %llu/%llu/%llu\n",
-	     hf.hits[0], hf.early[0], hf.late[0], hf.hits[1], hf.early[1],
-	     hf.late[1], hf.hits[2], hf.early[2], hf.late[2]);
-	say("%s", ln.b);
-	say("# hole-fill: writes: %s %llu, %s %llu, %s %llu, %s %llu, %s %llu, %s %llu\n",
-	    hf_kind[0], hf.kinds[0], hf_kind[1], hf.kinds[1], hf_kind[2],
-	    hf.kinds[2], hf_kind[3], hf.kinds[3], hf_kind[4], hf.kinds[4],
-	    hf_kind[5], hf.kinds[5]);
+	say("# hole-fill: readers: %llu bad bytes in %llu pages", reads_bad, count_bad_pages());
+	say(" (zero %llu, stale (0x%02x or older data) %llu, foreign %llu)\n",
+	    st->zero, STALE, st->stale, st->foreign);
+	say("# hole-fill: reads with bad bytes / too early / too late:");
+	for (i = 0; i < 3; i++)
+		say(" %s %llu/%llu/%llu", hf_rkind[i], hf.hits[i], hf.early[i], hf.late[i]);
+	say("\n# hole-fill: writes:");
+	for (i = 0; i < HF_KINDS; i++)
+		say(" %s %llu", hf_kind[i], hf.kinds[i]);
+	say("\n");
 	if (hf.uffd >= 0) {
-		ln.n = 0;
-		lput(&ln, "# hole-fill: %llu writes from a userfaultfd page, ",
-		     hf.uf_writes);
-		lput(&ln, "held after the block was allocated: ");
-		lput(&ln, "%llu times before the page was in the cache (%llu bad reads), ",
-		     hf.uf_windows[0], hf.uf_hits[0]);
-		lput(&ln, "%llu times after a copy into it faulted (%llu bad reads); ",
-		     hf.uf_windows[1], hf.uf_hits[1]);
-		lput(&ln, "%llu not held, %llu failed with EFAULT\n",
-		     hf.uf_missed, hf.uf_efault);
-		say("%s", ln.b);
+		say("# hole-fill: %llu writes from a userfaultfd page, held after the block",
+		    hf.uf_writes);
+		say(" was allocated: %llu times before the page was in the cache (%llu bad reads),",
+		    hf.uf_windows[0], hf.uf_hits[0]);
+		say(" %llu times after a copy into it faulted (%llu bad reads);",
+		    hf.uf_windows[1], hf.uf_hits[1]);
+		say(" %llu not held, %llu failed with EFAULT\n", hf.uf_missed, hf.uf_efault);
 	}
 	if (fsync(hf.fd))
 		die("fsync");
 	hf_check_all("final");
-	flush_and_drop(hf.fd);
+	drop_all_caches(hf.fd);
 	hf_check_all("after drop_caches");
 	mf_open(&m);
 	mf_file(&m, "hole-fill", hf.npages * PG);
@@ -1947,7 +1887,6 @@ static void *mw_reader(void *arg)
 
 static void run_mmap_write(void)
 {
-	struct line ln = { .n = 0 };
 	int per = opt_threads > 0 ? opt_threads : 2, i, status;
 	double dur = opt_dur >= 0 ? opt_dur : 10;
 	pthread_t *th = calloc(per + 2, sizeof(pthread_t));
@@ -1972,11 +1911,10 @@ static void run_mmap_write(void)
 	if (ftruncate(fd, mw.npages * PG))
 		die("ftruncate");
 	fm_grow(mw.f, mw.npages * PG);
-	lput(&ln, "# mmap-write: %llu pages, %d writers ", mw.npages, mw.nw);
-	lput(&ln, "(%d threads here, %d in a second process; ", per, per);
-	lput(&ln, "odd ones mostly store through mmap, even ones mostly pwrite), ");
-	lput(&ln, "%d-byte stripes, %.1fs\n", MW_STRIPE, dur);
-	say("%s", ln.b);
+	say("# mmap-write: %llu pages, %d writers (%d threads here, %d in a second process;",
+	    mw.npages, mw.nw, per, per);
+	say(" odd ones mostly store through mmap, even ones mostly pwrite),");
+	say(" %d-byte stripes, %.1fs\n", MW_STRIPE, dur);
 	child = fork();
 	if (child < 0)
 		die("fork");
@@ -2002,7 +1940,7 @@ static void run_mmap_write(void)
 	if (fsync(fd))
 		die("fsync");
 	fm_check_all(mw.f, fd, "final");
-	flush_and_drop(fd);
+	drop_all_caches(fd);
 	fm_check_all(mw.f, fd, "after drop_caches");
 	mf_open(&m);
 	fm_manifest(mw.f, &m, "mmap-write");
@@ -2261,10 +2199,10 @@ static void tr_truncator(int fd)
 			fm_check_all(tr.f, fd, "whole file between truncations");
 		if (tr.cycles % 32 == 31 || now() > last_drop + 4) {
 			last_drop = now();
-			flush_and_drop(fd);
+			drop_all_caches(fd);
 			tr.drops++;
-			snprintf(who, sizeof(who),
-				 "tail after truncate %llu->%llu, drop_caches", s, s2);
+			snprintf(who, sizeof(who), "tail after truncate %llu->%llu, dropped caches",
+				 s, s2);
 			tr_check_zero(fd, map, s, s2, who);
 			fm_check_all(tr.f, fd, "whole file after drop_caches");
 		}
@@ -2278,7 +2216,6 @@ static void tr_truncator(int fd)
 
 static void run_truncate(void)
 {
-	struct line ln = { .n = 0 };
 	int nw = opt_threads > 1 ? opt_threads : 3, nr = 3, i;
 	double dur = opt_dur >= 0 ? opt_dur : 10;
 	pthread_t *th = calloc(nw + nr + 1, sizeof(pthread_t));
@@ -2312,11 +2249,9 @@ static void run_truncate(void)
 	pwrite_all(fd, buf, tr.max, 0);
 	fm_end(tr.f, 0, s, 0, tr.max, OP_WRITE);
 	free(buf);
-	lput(&ln, "# truncate: up to %llu bytes, truncation above %llu; ",
-	     tr.max, tr.floor);
-	lput(&ln, "%d writers (1 below that, unlocked), ", nw);
-	lput(&ln, "%d readers (read, splice, mmap), a flusher; %.1fs\n", nr, dur);
-	say("%s", ln.b);
+	say("# truncate: up to %llu bytes, truncation above %llu; %d writers (1 below that,",
+	    tr.max, tr.floor, nw);
+	say(" unlocked), %d readers (read, splice, mmap), a flusher; %.1fs\n", nr, dur);
 	for (i = 0; i < nw; i++)
 		xpthread_create(&th[i], tr_writer, (void *)(long)i);
 	for (i = 0; i < nr; i++)
@@ -2325,14 +2260,11 @@ static void run_truncate(void)
 	tr_truncator(fd);
 	for (i = 0; i < nw + nr + 1; i++)
 		pthread_join(th[i], NULL);
-	ln.n = 0;
-	lput(&ln, "# truncate: %llu truncations, %llu zero-tail checks, %llu drop_caches, ",
-	     tr.cycles, tr.tail_checks, tr.drops);
-	lput(&ln, "%llu SIGBUS (allowed), %llu checks skipped\n",
-	     st->sigbus, st->skipped);
-	say("%s", ln.b);
+	say("# truncate: %llu truncations, %llu zero-tail checks, %llu cache drops,",
+	    tr.cycles, tr.tail_checks, tr.drops);
+	say(" %llu SIGBUS (allowed), %llu checks skipped\n", st->sigbus, st->skipped);
 	fm_check_all(tr.f, fd, "final");
-	flush_and_drop(fd);
+	drop_all_caches(fd);
 	fm_check_all(tr.f, fd, "final after drop_caches");
 	mf_open(&m);
 	fm_manifest(tr.f, &m, "truncate");
@@ -2588,8 +2520,8 @@ static void run_namespace(void)
 			ns_bad_line("%s: link count %ld, %ld names", p,
 				    (long)ns_inos[k].nlink, ns_inos[k].names);
 		}
-	say("# namespace: tree: %llu directories, %llu files, %llu bad\n",
-	    ns_dirs, ns_files, ns_bad);
+	say("# namespace: tree: %llu directories, %llu files, %llu bad\n", ns_dirs,
+	    ns_files, ns_bad);
 	free(pid);
 	free(ns_inos);
 }
@@ -2627,12 +2559,8 @@ static ssize_t mx_odd_write(struct rng *r, int fd, int kind, __u64 key,
 		if (ret < 0 && errno != EFAULT)
 			die("short pwrite");
 		if (ret > (ssize_t)l) {
-			struct line ln = { .n = 0 };
-
-			lput(&ln, "BAD %s: short write at %llu returned %zd, ",
-			     scen, a, ret);
-			lput(&ln, "only %zu bytes were readable\n", l);
-			say("%s", ln.b);
+			say("BAD %s: short write at %llu returned %zd, only %zu bytes readable\n",
+			    scen, a, ret, l);
 			add(&st->bad, 1);
 			add(&st->foreign, 1);
 			ret = l;
@@ -2741,11 +2669,8 @@ static void *mx_owner(void *arg)
 				if (write(afd, buf, n) != (ssize_t)n)
 					die("append");
 			} else if (map_copy(map + a, buf, n)) {
-				struct line ln = { .n = 0 };
-
-				lput(&ln, "BAD %s: mix%ld: SIGBUS storing to ", scen, id);
-				lput(&ln, "[%llu, %llu) below EOF %llu\n", a, b, size);
-				say("%s", ln.b);
+				say("BAD %s: mix%ld: SIGBUS storing to [%llu, %llu), EOF %llu\n",
+				    scen, id, a, b, size);
 				add(&st->bad, 1);
 				add(&st->foreign, 1);
 			}
@@ -2803,7 +2728,7 @@ static void *mx_owner(void *arg)
 			       op == 12 ? OP_ZERO : OP_WRITE);
 			break;
 		default:
-			flush_and_drop(fd);
+			drop_all_caches(fd);
 			fm_check_all(f, fd, "whole file after drop_caches");
 			break;
 		}
@@ -2896,7 +2821,6 @@ static void *mx_syncer(void *arg)
 
 static void run_mix(void)
 {
-	struct line ln = { .n = 0 };
 	double dur = opt_dur >= 0 ? opt_dur : 15;
 	int nr = 2, i;
 	pthread_t *th;
@@ -2918,10 +2842,9 @@ static void run_mix(void)
 		snprintf(n, sizeof(n), "mix%d", i);
 		mx.f[i] = fm_new(n, mx.max, mkkey(0x60, i));
 	}
-	lput(&ln, "# mix: %d files of up to %llu bytes, one owner thread each, ",
-	     mx.nf, mx.max);
-	lput(&ln, "%d readers, a sync() loop; %.1fs\n", nr, dur);
-	say("%s", ln.b);
+	say("# mix: %d files of up to %llu bytes, one owner thread each, %d readers,",
+	    mx.nf, mx.max, nr);
+	say(" a sync() loop; %.1fs\n", dur);
 	for (i = 0; i < mx.nf; i++)
 		xpthread_create(&th[i], mx_owner, (void *)(long)i);
 	for (i = 0; i < nr; i++)
@@ -2950,7 +2873,7 @@ static void run_mix(void)
 		if (fsync(fd))
 			die("fsync");
 		fm_check_all(mx.f[i], fd, "final");
-		flush_and_drop(fd);
+		drop_all_caches(fd);
 		fm_check_all(mx.f[i], fd, "final after drop_caches");
 		close(fd);
 		snprintf(n, sizeof(n), "mix%d", i);
@@ -2963,7 +2886,7 @@ static void run_mix(void)
 
 /* ---- main ---- */
 
-static __noreturn void usage_exit(void)
+static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: vpmfs_race [-s SEED] [-t N] [-d SECONDS] [-m MIB] SCENARIO DIR\n"
@@ -3012,11 +2935,11 @@ int main(int argc, char **argv)
 			opt_mib = strtod(optarg, NULL);
 			break;
 		default:
-			usage_exit();
+			bad_usage();
 		}
 	}
 	if (argc - optind != 2)
-		usage_exit();
+		bad_usage();
 	scen = argv[optind];
 	dir = argv[optind + 1];
 	sigemptyset(&sa.sa_mask);
@@ -3035,7 +2958,7 @@ int main(int argc, char **argv)
 		if (!strcmp(scen, scens[i].name))
 			break;
 	if (i == ARRAY_SIZE(scens))
-		usage_exit();
+		bad_usage();
 	{
 		char o[128] = "";
 		size_t l = 0;
@@ -3051,13 +2974,10 @@ int main(int argc, char **argv)
 	}
 	scens[i].run();
 	if (st->bad) {
-		struct line ln = { .n = 0 };
-
-		lput(&ln, "# %s: bad bytes: zero %llu, ", scen, st->zero);
-		lput(&ln, "stale (0x%02x or older data) %llu, foreign %llu%s\n",
-		     STALE, st->stale, st->foreign,
-		     !strcmp(scen, "namespace") ? " (bad operations)" : "");
-		say("%s", ln.b);
+		say("# %s: bad bytes: zero %llu, stale (0x%02x or older data) %llu,",
+		    scen, st->zero, STALE, st->stale);
+		say(" foreign %llu%s\n", st->foreign,
+		    !strcmp(scen, "namespace") ? " (bad operations)" : "");
 	}
 	say("# %s: %llu ops, %llu bad (%.1fs)\n", scen, st->ops,
 	    st->bad, now() - t0);

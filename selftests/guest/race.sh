@@ -10,7 +10,7 @@
 #
 #   -m MODES   copy modes, blank separated (default "vpm generic")
 #   -s SCALE   percent of the default sizes and durations (default 100;
-#              e.g. 30 on the debug kernel)
+#              e.g. 15 on the debug kernel; hole-fill runs 10 s at least)
 #   -S SEED    seed for every run (default: the time)
 #   -D DEV     the disk to mkfs (default /dev/vda); it is made afresh
 #              for each copy mode
@@ -56,10 +56,11 @@ for m in $modes; do
 	case $m in vpm | generic) ;; *) echo "race.sh: unknown copy mode $m" >&2; usage ;; esac
 done
 
-# sc BASE: BASE (tenths) scaled, as a decimal number, at least 0.1
+# sc BASE [MIN]: BASE (tenths) scaled, at least MIN (tenths, default 1),
+# as a decimal number
 sc() {
 	v=$(($1 * scale / 100))
-	[ "$v" -gt 0 ] || v=1
+	[ "$v" -ge "${2:-1}" ] || v=${2:-1}
 	echo "$((v / 10)).$((v % 10))"
 }
 
@@ -100,7 +101,8 @@ run_one() {
 	# the arguments at this scale: -d seconds, -m MiB
 	case $s in
 	append-wb) set -- -m "$(sc 960)" ;;
-	hole-fill) set -- -m "$(sc 160)" -d "$(sc 150)" ;;
+	# a race that needs time whatever the scale: 10 s at least
+	hole-fill) set -- -m "$(sc 160)" -d "$(sc 150 100)" ;;
 	mmap-write | truncate) set -- -d "$(sc 80)" ;;
 	namespace) set -- -d "$(sc 60)" ;;
 	mix) set -- -d "$(sc 120)" ;;
