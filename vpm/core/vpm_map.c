@@ -649,8 +649,8 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
  * have been reclaimed in between, as often as memory pressure makes it):
  * the copy ends with -EFAULT only when the buffer cannot be faulted in, or
  * when a pass kept nothing and part of the buffer cannot be.  Without
- * @ops, the file size and times are the caller's business; writeback is
- * (vpm_sync_pages()).
+ * @ops, the file size and times are the caller's business, and so is
+ * writeback, with or without them (vpm_sync_pages()).
  *
  * Return: 0, or a negative errno: -EFAULT when the buffer faulted before
  * the copy finished (for a new page in the create path, that can mean
