@@ -194,7 +194,6 @@ static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
  */
 struct vpmfs_wrip_ctx {
 	bool allocated;		/* this pass's begin allocated the block */
-	bool grew;		/* end grew i_size */
 };
 
 static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
@@ -245,7 +244,6 @@ static void vpmfs_wrip_end(struct address_space *mapping, loff_t off,
 		/* the data before the size: pairs with vpmfs_vpm_read() */
 		smp_wmb();
 		i_size_write(inode, off + copied);
-		ctx->grew = true;
 	}
 }
 
@@ -295,8 +293,8 @@ static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
 				pagecreate && mapon, S_WRITE, &vpmfs_wrip_ops,
 				&ctx);
 	copied = before - iov_iter_count(from);
-	/* (after the page is unlocked, as generic_write_end() does) */
-	if (ctx.grew)
+	/* once unlocked, as generic_write_end() does; i_rwsem is held */
+	if (i_size_read(inode) != isize)
 		mark_inode_dirty(inode);
 	/* O_SYNC and O_DSYNC: generic_write_sync() once the write is done */
 	return copied ? copied : err;
