@@ -97,7 +97,10 @@ sync; echo 3 > /proc/sys/vm/drop_caches
 after=$(awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)
 echo "$cycles load/unload cycles: MemAvailable $before kB before, $after kB after"
 # Each cycle leaking its 64 pages would be 256 kB (25600 kB for 100);
-# allow a third of that, at most 8192 kB, for noise.
-allow=$((cycles * 256 / 3)); [ $allow -le 8192 ] || allow=8192
+# allow half of that for noise.  The noise is about 9 MB over 100 cycles
+# on an idle host with the code of d6780c0 as with later code (8628 and
+# 9628 kB measured in one session; the earlier cap of 8192 kB failed the
+# unchanged code), and it does not grow with a leak's 256 kB a cycle.
+allow=$((cycles * 128))
 [ $((before - after)) -lt $allow ] || { echo "memory leaked across load/unload"; exit 1; }
 '
