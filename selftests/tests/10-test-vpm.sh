@@ -100,7 +100,7 @@ echo "$cycles load/unload cycles: MemAvailable $before kB before, $after kB afte
 # allow half of that for noise.  The noise is about 9 MB over 100 cycles
 # on an idle host with the code of d6780c0 as with later code (8628 and
 # 9628 kB measured in one session; the earlier cap of 8192 kB failed the
-# unchanged code), and it does not grow with a leak's 256 kB a cycle.
+# unchanged code), and it does not grow with a leak of 256 kB a cycle.
 allow=$((cycles * 128))
 [ $((before - after)) -lt $allow ] || { echo "memory leaked across load/unload"; exit 1; }
 '
