@@ -373,9 +373,8 @@ static void report(void)
 
 /*
  * Cold caches for the second sweep, so that its faults also land in page
- * allocation, reading and block mapping: sync, then drop twice (the first
- * pass leaves the pages the vpm cache holds; its shrinker runs in it and
- * the second pass drops them).
+ * allocation, reading and block mapping: sync, then drop (twice: once is
+ * enough since the vpm cache holds no pages, twice costs nothing).
  */
 static void cold_caches(void)
 {

@@ -65,7 +65,7 @@ static const char * const file_name[NFILES] = {
 /* vpm counters sampled around each timed vpm run. */
 static const char * const stat_names[] = {
 	"getmap", "hits", "misses", "steals", "getpage", "pagecreate",
-	"uncached", "nofreevpms", "contend",
+	"stale", "nofreevpms", "contend",
 };
 
 #define NSTATS ARRAY_SIZE(stat_names)

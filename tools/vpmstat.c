@@ -39,11 +39,9 @@ static const struct {
 	{ "getpage", "getpg/s", 0 },
 	{ "pagecreate", "create/s", 0 },
 	{ "steals", "steal/s", 0 },
-	{ "nofreevpms", "wait/s", 0 },
+	{ "stale", "stale/s", 0 },
 	{ "release", "sync/s", 0 },
-	{ "shrunk", "shrunk/s", 0 },
-	{ "slots_in_use", "inuse", 1 },
-	{ "slots_cached", "cached", 1 },
+	{ "slots_hashed", "hashed", 1 },
 };
 
 static int read_sample(struct sample *s)

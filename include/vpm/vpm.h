@@ -111,8 +111,6 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 		      const struct vpm_write_ops *ops, void *priv);
 int vpm_sync_pages(struct address_space *mapping, loff_t off, size_t len,
 		   unsigned int flags);
-void vpm_release_mapping(struct address_space *mapping, loff_t start,
-			 loff_t end);
 
 /* Linux addition: read one statistic by its debugfs name (for tests). */
 u64 vpm_stat_get(const char *name);

@@ -3,8 +3,9 @@
 #
 # test_vpm.ko in the VM, under each cache configuration, on ramfs and on
 # ext2 (a real block file system with writeback): default cache, a tiny
-# cache (steal and wait paths), the cache off, and bad tunables (warned
-# about and replaced, never a failed load).  Then 100 load/unload cycles.
+# cache (steals, more mappings than slots), the cache off, and bad
+# tunables (warned about and replaced, never a failed load).  Then 100
+# load/unload cycles.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$top/build/check"
@@ -81,14 +82,14 @@ for c in steals contend; do
 done
 rmmod vpm
 
-# Load/unload cycles, each leaving 64 pages of a new file in the vpm
-# cache at unload: vpm must free its slot array and drop every page
-# reference, or the removed files pages stay allocated.
+# Load/unload cycles, each leaving hints to 64 pages of a new file in
+# the vpm cache at unload: vpm must free its slot array and table, and
+# must hold no page reference, or the removed files pages stay allocated.
 sync; echo 3 > /proc/sys/vm/drop_caches
 before=$(awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)
 for i in $(seq $cycles); do
 	modprobe vpm
-	modprobe test_vpm path=/mnt/r/cycle$i only=concurrent nthreads_per_cpu=1 keep=1
+	modprobe test_vpm path=/mnt/r/cycle$i only=concurrent nthreads_per_cpu=1
 	rmmod test_vpm
 	rmmod vpm
 	rm /mnt/r/cycle$i

@@ -8,9 +8,7 @@
 
 #include <linux/module.h>
 #include <linux/spinlock.h>
-#include <linux/rhashtable-types.h>
 #include <linux/percpu.h>
-#include <linux/wait.h>
 #include <vpm/vpm.h>
 #include "vpm_compat.h"
 
@@ -30,40 +28,42 @@
 #define VPMFREE_MAGIC		0x56504d46	/* "VPMF" */
 
 /**
- * struct vpmap - one slot of the vpm cache
+ * struct vpmap - one slot of the vpm cache: a hint where a file page is
  * @vpm_magic: VPMAP_MAGIC while the cache exists
- * @vpm_lock: protects every field below and the slot's freelist membership
- * @vpm_refcnt: number of live mappings of @vpm_pp through this slot
- * @vpm_next: id of the next slot on the freelist, 0 when not on one; a
- *	mapped slot may still be on one (see vpm_claim())
- * @vpm_prev: id of the previous slot on the freelist
+ * @vpm_next: id of the next slot on the freelist queue, 0 while a thread
+ *	owns the slot (taken off to be refilled)
+ * @vpm_prev: id of the previous slot on the queue
  * @vpm_free_ndx: the freelist this slot always returns to
  * @vpm_ndxflg: which queue of that freelist it sits on (VPMALLOCQ/VPMRELEQ)
- * @vpm_referenced: mapped again while on a freelist (a hit) since the
- *	allocator last passed it: it gets a second chance
- * @vpm_pp: the page cached, or NULL; the slot holds a folio reference on it
- * @vpm_mapping: identity of @vpm_pp when it was cached (never dereferenced)
- * @vpm_index: page index of @vpm_pp in @vpm_mapping when it was cached
- * @vpm_hnode: link in the page-to-slot table (replaces illumos p_vpmref)
+ * @vpm_referenced: hit since the allocator last passed it: it gets a
+ *	second chance
+ * @vpm_bucket: the hash bucket the slot was last published in
+ * @vpm_folio: the folio last seen at (@vpm_mapping, @vpm_index), or NULL;
+ *	the slot holds NO reference on it (see vpm_cache.c)
+ * @vpm_mapping: the file the hint is for; compared, never dereferenced
+ * @vpm_index: the page index in @vpm_mapping
  *
  * Slot ids are array index + 1, so that 0 means "none" as in illumos.
- * Slots live as long as the module and are never freed individually,
- * so a pointer found in the page-to-slot table can always be locked;
- * its identity is checked under @vpm_lock.
+ *
+ * LOCKING: @vpm_next, @vpm_prev and @vpm_ndxflg change under the lock of
+ * the queue the slot is on.  The hint (@vpm_bucket, @vpm_folio,
+ * @vpm_mapping, @vpm_index) is written only by the thread that took the
+ * slot off its queue, and read without any lock by vpm_cache_lookup(),
+ * which trusts none of it: the folio's own identity is checked after a
+ * speculative reference.  @vpm_referenced is set locklessly by hits and
+ * cleared by the allocator under the queue lock.
  */
 struct vpmap {
 	u32			vpm_magic;
-	spinlock_t		vpm_lock;	/* see above */
-	u32			vpm_refcnt;
 	u32			vpm_next;
 	u32			vpm_prev;
 	u16			vpm_free_ndx;
 	u8			vpm_ndxflg;
 	u8			vpm_referenced;
-	struct page		*vpm_pp;
+	u32			vpm_bucket;
+	struct folio		*vpm_folio;
 	struct address_space	*vpm_mapping;
 	pgoff_t			vpm_index;
-	struct rhash_head	vpm_hnode;
 };
 
 /**
@@ -85,18 +85,14 @@ struct vpm_freeq {
  *	when empty)
  * @vpm_releq: the queue slots are freed to, at the tail
  * @vpm_magic: VPMFREE_MAGIC
- * @vpm_want: threads waiting because every freelist was empty
  * @vpm_swaps: times the queues were swapped
- * @vpm_waits: times a thread slept after trying this list last
  */
 struct vpmfree {
 	struct vpm_freeq	vpm_freeq[2];
 	struct vpm_freeq	*vpm_allocq;
 	struct vpm_freeq	*vpm_releq;
 	u32			vpm_magic;
-	atomic_t		vpm_want;
 	unsigned long		vpm_swaps;
-	atomic_long_t		vpm_waits;
 } ____cacheline_aligned_in_smp;
 
 /* Statistics: per-CPU counters, summed when read. */
@@ -105,7 +101,6 @@ enum vpm_stat_item {
 	VPM_STAT_MISSES,
 	VPM_STAT_STEALS,
 	VPM_STAT_CONTEND,
-	VPM_STAT_PREVPAGELOCKED,
 	VPM_STAT_GETPAGEFAILED,
 	VPM_STAT_ZEROSTART,
 	VPM_STAT_EMPTYFREELIST,
@@ -120,9 +115,7 @@ enum vpm_stat_item {
 	VPM_STAT_REL_FREE,
 	VPM_STAT_REL_ABORT,
 	VPM_STAT_REL_DONTNEED,
-	VPM_STAT_DROPPED,
-	VPM_STAT_SHRUNK,
-	VPM_STAT_UNCACHED,
+	VPM_STAT_STALE,
 	VPM_STAT_COPY_RETRY,
 	VPM_STAT_NR
 };
@@ -132,15 +125,12 @@ extern const char * const vpm_stat_names[VPM_STAT_NR];
 /**
  * struct vpm_cpu - per-CPU state, written only by its own CPU
  * @vcpu_free_ndx: the allocation rotor over the freelists
- * @vcpu_inuse: slots this CPU took from idle to mapped, less those it
- *	released (the sum over CPUs is the number of mapped slots)
  * @vcpu_steals: fault-injection event counter for steals_mtbf
  * @vcpu_contend: fault-injection event counter for contend_mtbf
  * @vcpu_stat: the counters of enum vpm_stat_item
  */
 struct vpm_cpu {
 	unsigned int	vcpu_free_ndx;
-	long		vcpu_inuse;
 	unsigned int	vcpu_steals;
 	unsigned int	vcpu_contend;
 	unsigned long	vcpu_stat[VPM_STAT_NR];
@@ -155,9 +145,9 @@ struct vpm_cpu {
  * @freemsk: @nfreelist - 1
  * @cpu: per-CPU state (always allocated, the counters are used even
  *	without the cache)
- * @ncached: slots holding a page (for the shrinker's count)
- * @free_wq: threads that found every freelist empty sleep here
- * @shrink_ndx: freelist the shrinker scans next
+ * @hash: the hash table, (mapping, index) to slot id, 0 when empty;
+ *	written with cmpxchg()/WRITE_ONCE(), read locklessly
+ * @hashbits: log2 of the number of buckets
  */
 struct vpm_cache {
 	struct vpmap		*vpmap;
@@ -166,9 +156,8 @@ struct vpm_cache {
 	unsigned int		nfreelist;
 	unsigned int		freemsk;
 	struct vpm_cpu __percpu	*cpu;
-	atomic_long_t		ncached;
-	wait_queue_head_t	free_wq;
-	unsigned int		shrink_ndx;
+	u32			*hash;
+	unsigned int		hashbits;
 };
 
 extern struct vpm_cache vpmd;
@@ -191,24 +180,12 @@ extern unsigned long vpm_cache_slots;
 #define VPMP(id)	(&vpmd.vpmap[(id) - 1])
 #define VPMID(vpm)	((u32)((vpm) - vpmd.vpmap) + 1)
 
-static inline bool vpm_is_slot(const void *p)
-{
-	const struct vpmap *v = p;
-
-	return vpmd.nslots && v >= vpmd.vpmap && v < vpmd.vpmap + vpmd.nslots;
-}
-
 /* vpm_cache.c */
 int vpm_cache_init(void);
 void vpm_cache_fini(void);
-struct vpmap *vpm_cache_lookup(struct page *page);
-struct vpmap *vpm_cache_lookup_rcu(struct page *page);
-struct vpmap *vpm_get_vpmap(struct page *page, struct vpmap *hint,
-			    bool may_wait, bool *ref_taken);
-void vpm_put_vpmap(struct vpmap *vpm);
-void vpm_cache_release_range(struct address_space *mapping, pgoff_t start,
-			     pgoff_t end);
-unsigned long vpm_cache_shrink(unsigned long nr);
+struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index);
+void vpm_cache_enter(struct folio *folio, pgoff_t index);
+unsigned long vpm_cache_hinted(void);
 void vpm_freelist_counts(unsigned int ndx, u32 *allocq, u32 *releq);
 
 /* vpm_stats.c */

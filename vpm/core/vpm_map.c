@@ -5,16 +5,17 @@
  *
  * The illumos kpm segment maps every physical page at a fixed kernel
  * address.  Linux's direct map is the same thing for all memory but
- * HIGHMEM; vpm_kpm_mapin() uses kmap(), which is the direct-map address
- * without HIGHMEM and a global mapping (valid in any thread until kunmap())
- * with it, so a mapping may be released from another thread as illumos
- * sendfile does.
+ * HIGHMEM: vpm_kpm_mapin() returns the direct-map address, and with
+ * HIGHMEM a vmap() of the page, which is valid in any thread until
+ * vunmap() (kmap_local() is not), so a mapping may be released from
+ * another thread as illumos sendfile does.
  *
  * illumos holds a page's shared lock while it is mapped for reading.
- * Linux has no shared page lock: a folio reference (the slot's, or the
- * mapping's own without the cache) keeps the page alive, and a read races
- * with truncation exactly as filemap_read() does.  Mappings for S_WRITE
- * hold the folio lock, as write_begin does.
+ * Linux has no shared page lock: the mapping's folio reference keeps the
+ * page alive, and a read races with truncation exactly as filemap_read()
+ * does.  Mappings for S_WRITE hold the folio lock, as write_begin does.
+ * The vpm cache (vpm_cache.c) only says where a page was last seen; the
+ * reference a mapping holds is its own, and is dropped on unmap.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,11 +65,9 @@ static void vpm_kpm_mapout(struct page *page, void *addr)
 		vunmap(addr);
 }
 
-/* The page behind a vmap entry's cookie. */
+/* The page behind a vmap entry's cookie (it holds a folio reference). */
 static struct page *vpm_vmap_page(const struct vmap *vm)
 {
-	if (vpm_is_slot(vm->vs_data))
-		return ((struct vpmap *)vm->vs_data)->vpm_pp;
 	return vm->vs_data;
 }
 
@@ -96,18 +95,58 @@ static struct page *vpm_folio_page(struct folio *folio, pgoff_t index)
 }
 
 /*
+ * Page @index of @mapping through the cache: referenced, uptodate, and
+ * for S_WRITE locked and stable; or NULL, and the caller asks the page
+ * cache.
+ */
+static struct folio *vpm_cache_get(struct address_space *mapping,
+				   pgoff_t index, enum seg_rw rw)
+{
+	struct folio *folio;
+
+	rcu_read_lock();
+	folio = vpm_cache_lookup(mapping, index);
+	rcu_read_unlock();
+	if (!folio)
+		return NULL;
+	if (!folio_test_uptodate(folio))
+		goto out_put;
+	if (rw == S_WRITE) {
+		folio_lock(folio);
+		/* truncated or invalidated meanwhile? */
+		if (folio->mapping != mapping || !folio_test_uptodate(folio)) {
+			folio_unlock(folio);
+			goto out_put;
+		}
+		folio_wait_stable(folio);
+	}
+	return folio;
+out_put:
+	folio_put(folio);
+	return NULL;
+}
+
+/*
  * The create path (illumos vpm_pagecreate()): find or create each page of
  * the range without reading it.  All pages come back locked; a page that
- * is not uptodate is new to the caller, who will fill it.
+ * is not uptodate is new to the caller, who will fill it.  *@hits gets a
+ * bit for each page found through the cache.
  */
 static int vpm_pagecreate(struct address_space *mapping, pgoff_t index,
-			  int npages, struct folio **fl, int *newpage)
+			  int npages, struct folio **fl, int *newpage,
+			  u32 *hits)
 {
 	int i;
 
 	for (i = 0; i < npages; i++) {
 		struct folio *folio;
 
+		folio = vpm_cache_get(mapping, index + i, S_WRITE);
+		if (folio) {
+			*hits |= BIT(i);
+			fl[i] = folio;
+			continue;
+		}
 		folio = __filemap_get_folio(mapping, index + i,
 					    FGP_LOCK | FGP_WRITE | FGP_CREAT |
 					    FGP_STABLE,
@@ -192,8 +231,9 @@ retry:
  * The fetch path's fast case: every page present and uptodate.  Returns
  * the number of pages found that way; the caller falls back to
  * vpm_getpage() for the whole range if it is short.  Found folios are
- * referenced, and locked for S_WRITE; @hints gets each page's slot, if
- * it has one.
+ * referenced, and locked for S_WRITE.  The cache is asked first, page by
+ * page, and the page cache from the first page it does not know; *@hits
+ * gets a bit for each page the cache found.
  *
  * illumos also sends a page that is not in the vpm cache, or (for a
  * write) not yet modified, to VOP_GETPAGE, for the file system's
@@ -203,20 +243,31 @@ retry:
  * ->read_folio again for it would only cost time.
  */
 static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
-			    int npages, struct folio **fl,
-			    struct vpmap **hints, enum seg_rw rw)
+			    int npages, struct folio **fl, u32 *hits,
+			    enum seg_rw rw)
 {
 	XA_STATE(xas, &mapping->i_pages, index);
 	struct folio *folio;
-	int i, n = 0;
+	int i, n;
+
+	rcu_read_lock();
+	for (n = 0; n < npages; n++) {
+		folio = vpm_cache_lookup(mapping, index + n);
+		if (!folio)
+			break;
+		*hits |= BIT(n);
+		fl[n] = folio;
+	}
 
 	/*
-	 * One walk of the page cache for the whole range, as
+	 * The rest in one walk of the page cache, as
 	 * filemap_get_read_batch() does; it stops at the first gap or large
 	 * folio (those go through filemap_get_folio() below).
 	 */
-	rcu_read_lock();
-	for (folio = xas_load(&xas); n < npages; folio = xas_next(&xas)) {
+	if (n < npages)
+		xas_set(&xas, index + n);
+	for (folio = n < npages ? xas_load(&xas) : NULL; n < npages;
+	     folio = xas_next(&xas)) {
 		if (xas_retry(&xas, folio))
 			continue;
 		if (!folio || xa_is_value(folio) || folio_test_large(folio))
@@ -231,8 +282,6 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			xas_reset(&xas);
 			continue;
 		}
-		/* the slot too, in the same RCU section */
-		hints[n] = vpm_cache_lookup_rcu(&folio->page);
 		fl[n++] = folio;
 	}
 	rcu_read_unlock();
@@ -256,9 +305,6 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			}
 			folio_wait_stable(folio);
 		}
-		if (i >= n)
-			hints[i] = vpm_cache_lookup(vpm_folio_page(folio,
-								   index + i));
 		fl[i] = folio;
 	}
 	if (unlikely(i < n))
@@ -304,28 +350,26 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
 	}
 	if (!IS_ERR(vm->vs_addr))
 		vpm_kpm_mapout(page, vm->vs_addr);
-	if (vpm_is_slot(vm->vs_data))
-		vpm_put_vpmap(vm->vs_data);
-	else
-		folio_put(folio);
+	folio_put(folio);
 	VPM_STAT(UNMAP);
 	vpm_vml_clear(vm);
 }
 
 /*
- * vpm_map_pages() with the caller's scratch arrays, of at least @nseg - 1
+ * vpm_map_pages() with the caller's scratch array, of at least @nseg - 1
  * entries: vpm_data_copy() maps at most two pages, and an automatic
  * variable is zeroed on every call in kernels built with
- * INIT_STACK_ALL_ZERO (Debian's are), so it passes arrays of two.
+ * INIT_STACK_ALL_ZERO (Debian's are), so it passes an array of two.
  */
 static __always_inline int
 __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		int fetchpage, struct vmap *vml, int nseg, int *newpage,
-		enum seg_rw rw, struct folio **fl, struct vpmap **hints)
+		enum seg_rw rw, struct folio **fl)
 {
 	loff_t baseoff, end;
 	pgoff_t index;
-	int i, npages, found, err, nslot = 0;
+	int i, npages, found, err;
+	u32 hits = 0;
 	size_t tlen;
 
 	if (nseg < MINVMAPS || nseg > MAXVMAPS || !vml || !mapping ||
@@ -354,20 +398,20 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	tlen = min_t(size_t, tlen, (size_t)(nseg - 1) * PAGE_SIZE);
 	npages = tlen >> PAGE_SHIFT;
 	index = baseoff >> PAGE_SHIFT;
-	memset(hints, 0, sizeof(hints[0]) * npages);
 
 	if (!fetchpage) {
-		err = vpm_pagecreate(mapping, index, npages, fl, newpage);
+		err = vpm_pagecreate(mapping, index, npages, fl, newpage,
+				     &hits);
 		if (err)
 			return err;
 		if (rw == S_READ)
 			vpm_pagecreate_read(fl, npages);
 	} else {
-		found = vpm_lookup_pages(mapping, index, npages, fl, hints, rw);
+		found = vpm_lookup_pages(mapping, index, npages, fl, &hits, rw);
 		if (found < npages) {
 			/* Not all there: let getpage do the whole range. */
 			vpm_put_folios(fl, found, rw == S_WRITE);
-			memset(hints, 0, sizeof(hints[0]) * npages);
+			hits = 0;
 			err = vpm_getpage(mapping, index, npages, fl, rw);
 			if (err) {
 				VPM_STAT(GETPAGEFAILED);
@@ -378,33 +422,15 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 
 	for (i = 0; i < npages; i++) {
 		struct page *page = vpm_folio_page(fl[i], index + i);
-		void *data = page;
 
-		if (vpmd.nslots) {
-			struct vpmap *vpm;
-			bool ref_taken;
-
-			/* Sleep for a slot only while holding none of ours. */
-			vpm = vpm_get_vpmap(page, hints[i], !nslot, &ref_taken);
-			if (IS_ERR(vpm) && PTR_ERR(vpm) != -EAGAIN) {
-				/* Killed while waiting: undo everything. */
-				vpm_put_folios(&fl[i], npages - i,
-					       rw == S_WRITE);
-				for (i = 0; vml[i].vs_data; i++)
-					vpm_unmap_entry(&vml[i], rw, false);
-				return PTR_ERR(vpm);
-			}
-			if (IS_ERR(vpm)) {
-				VPM_STAT(UNCACHED);
-			} else {
-				data = vpm;
-				nslot++;
-				if (!ref_taken)
-					folio_put(fl[i]);
-			}
+		if (hits & BIT(i)) {
+			VPM_STAT(HITS);
+		} else if (vpmd.nslots) {
+			VPM_STAT(MISSES);
+			vpm_cache_enter(fl[i], index + i);
 		}
 		fl[i] = NULL;
-		vml[i].vs_data = data;
+		vml[i].vs_data = page;
 		vml[i].vs_addr = vpm_kpm_mapin(page);
 		vml[i].vs_len = PAGE_SIZE;
 		vpm_vml_clear(&vml[i + 1]);
@@ -442,23 +468,22 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
  * thread may call.  S_WRITE mappings hold each page locked until then,
  * and need a mapping without large folios.  May sleep.
  *
- * When every cache slot is mapped, the call sleeps for one if it holds
- * none yet; pages past the first are mapped without a slot instead, so a
- * request larger than the cache cannot wait for itself.
+ * The vpm cache is only consulted: nothing waits for a slot, and the
+ * mappings hold no slot, so any number of them may be outstanding (in
+ * pipes, for instance) without slowing anyone else down.
  *
  * Return: 0, or a negative errno with @vml empty: -EINVAL for a bad
- * argument, -EINTR when a fatal signal arrived while waiting for a free
- * slot or for a page to read, or the error reading a page.
+ * argument, -EINTR when a fatal signal arrived while waiting for a page
+ * to read, or the error reading a page.
  */
 int vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		  int fetchpage, struct vmap *vml, int nseg, int *newpage,
 		  enum seg_rw rw)
 {
 	struct folio *fl[VPMMAXPGS];
-	struct vpmap *hints[VPMMAXPGS];
 
 	return __vpm_map_pages(mapping, off, len, fetchpage, vml, nseg,
-			       newpage, rw, fl, hints);
+			       newpage, rw, fl);
 }
 EXPORT_SYMBOL_GPL(vpm_map_pages);
 
@@ -501,14 +526,13 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 {
 	struct vmap vml[MINVMAPS];
 	struct folio *fl[MINVMAPS - 1];
-	struct vpmap *hints[MINVMAPS - 1];
 	bool isnew[MINVMAPS - 1] = { };
 	size_t pon = off & ~PAGE_MASK, plen, slen, done = 0;
 	int i, npages, stop, newp = 0, err;
 	bool wops = rw == S_WRITE && ops;
 
 	err = __vpm_map_pages(mapping, off, len, fetchpage, vml, MINVMAPS,
-			      &newp, rw, fl, hints);
+			      &newp, rw, fl);
 	*newpage |= newp;
 	*copied = 0;
 	if (err)
@@ -749,26 +773,6 @@ int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
 EXPORT_SYMBOL_GPL(vpm_data_copy);
 
 /**
- * vpm_release_mapping() - drop the vpm cache's references on file pages
- * @mapping: the file's page cache
- * @start: first byte of the range
- * @end: last byte of the range (inclusive), LLONG_MAX for the whole file
- *
- * Call before truncating or evicting a file whose pages went through vpm,
- * so that the pages are not kept by the cache (and invalidation does not
- * fail with -EBUSY).  Pages mapped right now are left alone.
- */
-void vpm_release_mapping(struct address_space *mapping, loff_t start,
-			 loff_t end)
-{
-	if (start < 0 || end < start)
-		return;
-	vpm_cache_release_range(mapping, start >> PAGE_SHIFT,
-				end >> PAGE_SHIFT);
-}
-EXPORT_SYMBOL_GPL(vpm_release_mapping);
-
-/**
  * vpm_sync_pages() - write back or drop the pages of a file range
  * @mapping: the file's page cache
  * @off: first byte; the range is rounded out to whole pages
@@ -777,11 +781,11 @@ EXPORT_SYMBOL_GPL(vpm_release_mapping);
  *
  * 0 and SM_DONTNEED alone do nothing, as on illumos.  Otherwise:
  * SM_WRITE writes the range and waits; SM_ASYNC starts the writes without
- * waiting; SM_INVAL writes, waits, drops the cache's references and
- * invalidates the pages (Linux cannot invalidate asynchronously);
- * SM_DESTROY drops the references and discards the pages without writing;
- * SM_FREE writes (asynchronously with SM_ASYNC) and frees the clean pages;
- * SM_DONTNEED with any of these also drops the cache's references.
+ * waiting; SM_INVAL writes, waits and invalidates the pages (Linux cannot
+ * invalidate asynchronously); SM_DESTROY discards the pages without
+ * writing; SM_FREE writes (asynchronously with SM_ASYNC) and frees the
+ * clean pages.  The vpm cache holds no pages, so none of it waits for or
+ * tells the cache.
  *
  * Return: 0 or a negative errno from writeback or invalidation.
  */
@@ -805,7 +809,6 @@ int vpm_sync_pages(struct address_space *mapping, loff_t off, size_t len,
 	VPM_STAT(RELEASE);
 	if (flags & SM_DESTROY) {
 		VPM_STAT(REL_ABORT);
-		vpm_release_mapping(mapping, start, end);
 		truncate_inode_pages_range(mapping, start, end);
 		return 0;
 	}
@@ -821,9 +824,6 @@ int vpm_sync_pages(struct address_space *mapping, loff_t off, size_t len,
 		err = filemap_fdatawrite_range(mapping, start, end);
 	else
 		err = filemap_write_and_wait_range(mapping, start, end);
-
-	if (flags & (SM_INVAL | SM_FREE | SM_DONTNEED))
-		vpm_release_mapping(mapping, start, end);
 
 	if (flags & SM_INVAL) {
 		VPM_STAT(REL_ABORT);

@@ -5,7 +5,7 @@
  *   stats      one "name value" line per counter, summed over CPUs, then
  *              the cache's shape; writing anything resets the counters
  *   percpu     the counters of each CPU, a row per CPU
- *   freelists  the queue lengths and waits of each freelist
+ *   freelists  the queue lengths and swaps of each freelist
  *   steals_mtbf, contend_mtbf   fault injection, 0 = off
  *   copy_faults  the next N S_WRITE page copies fault (and are retried)
  */
@@ -20,7 +20,6 @@ const char * const vpm_stat_names[VPM_STAT_NR] = {
 	[VPM_STAT_MISSES]		= "misses",
 	[VPM_STAT_STEALS]		= "steals",
 	[VPM_STAT_CONTEND]		= "contend",
-	[VPM_STAT_PREVPAGELOCKED]	= "prevpagelocked",
 	[VPM_STAT_GETPAGEFAILED]	= "getpagefailed",
 	[VPM_STAT_ZEROSTART]		= "zerostart",
 	[VPM_STAT_EMPTYFREELIST]	= "emptyfreelist",
@@ -35,9 +34,7 @@ const char * const vpm_stat_names[VPM_STAT_NR] = {
 	[VPM_STAT_REL_FREE]		= "rel_free",
 	[VPM_STAT_REL_ABORT]		= "rel_abort",
 	[VPM_STAT_REL_DONTNEED]		= "rel_dontneed",
-	[VPM_STAT_DROPPED]		= "dropped",
-	[VPM_STAT_SHRUNK]		= "shrunk",
-	[VPM_STAT_UNCACHED]		= "uncached",
+	[VPM_STAT_STALE]		= "stale",
 	[VPM_STAT_COPY_RETRY]		= "copy_retry",
 };
 
@@ -67,7 +64,7 @@ void vpm_stats_sum(unsigned long *sum)
 /**
  * vpm_stat_get() - read one statistic by the name it has in debugfs
  * @name: a counter name ("hits", "misses", ...) or one of "slots",
- *	"freelists", "slots_free", "slots_in_use", "slots_cached"
+ *	"freelists", "buckets", "slots_hashed"
  *
  * For tests and monitoring from other modules.
  *
@@ -76,8 +73,7 @@ void vpm_stats_sum(unsigned long *sum)
 u64 vpm_stat_get(const char *name)
 {
 	unsigned long sum[VPM_STAT_NR];
-	unsigned int i, cpu;
-	long inuse = 0;
+	unsigned int i;
 
 	for (i = 0; i < VPM_STAT_NR; i++) {
 		if (!strcmp(name, vpm_stat_names[i])) {
@@ -89,15 +85,10 @@ u64 vpm_stat_get(const char *name)
 		return vpmd.nslots;
 	if (!strcmp(name, "freelists"))
 		return vpmd.nslots ? vpmd.nfreelist : 0;
-	if (!strcmp(name, "slots_cached"))
-		return atomic_long_read(&vpmd.ncached);
-	for_each_possible_cpu(cpu)
-		inuse += READ_ONCE(per_cpu_ptr(vpmd.cpu, cpu)->vcpu_inuse);
-	inuse = clamp_t(long, inuse, 0, vpmd.nslots);
-	if (!strcmp(name, "slots_in_use"))
-		return inuse;
-	if (!strcmp(name, "slots_free"))
-		return vpmd.nslots - inuse;
+	if (!strcmp(name, "buckets"))
+		return vpmd.nslots ? 1UL << vpmd.hashbits : 0;
+	if (!strcmp(name, "slots_hashed"))
+		return vpm_cache_hinted();
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vpm_stat_get);
@@ -105,8 +96,7 @@ EXPORT_SYMBOL_GPL(vpm_stat_get);
 static int vpm_stats_show(struct seq_file *m, void *v)
 {
 	static const char * const shape[] = {
-		"slots", "freelists", "slots_free", "slots_in_use",
-		"slots_cached",
+		"slots", "freelists", "buckets", "slots_hashed",
 	};
 	unsigned long sum[VPM_STAT_NR];
 	unsigned int i;
@@ -118,8 +108,9 @@ static int vpm_stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s %llu\n", shape[i], vpm_stat_get(shape[i]));
 	seq_printf(m, "slot_bytes %zu\n", sizeof(struct vpmap));
 	seq_printf(m, "cache_bytes %zu\n",
-		   vpmd.nslots * sizeof(struct vpmap) +
-		   vpmd.nfreelist * sizeof(struct vpmfree));
+		   vpmd.nslots ? vpmd.nslots * sizeof(struct vpmap) +
+		   vpmd.nfreelist * sizeof(struct vpmfree) +
+		   (sizeof(u32) << vpmd.hashbits) : 0);
 	return 0;
 }
 
@@ -176,15 +167,13 @@ static int vpm_freelists_show(struct seq_file *m, void *v)
 	unsigned int i;
 	u32 a, r;
 
-	seq_puts(m, "list allocq releq want swaps waits\n");
+	seq_puts(m, "list allocq releq swaps\n");
 	for (i = 0; i < vpmd.nfreelist && vpmd.nslots; i++) {
 		struct vpmfree *fl = &vpmd.free[i];
 
 		vpm_freelist_counts(i, &a, &r);
-		seq_printf(m, "%u %u %u %d %lu %lu\n", i, a, r,
-			   atomic_read(&fl->vpm_want),
-			   READ_ONCE(fl->vpm_swaps),
-			   atomic_long_read(&fl->vpm_waits));
+		seq_printf(m, "%u %u %u %lu\n", i, a, r,
+			   READ_ONCE(fl->vpm_swaps));
 	}
 	return 0;
 }

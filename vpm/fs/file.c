@@ -354,7 +354,6 @@ static ssize_t vpmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		ret = generic_perform_write(iocb, from);
 	/* a short write may have left blocks past EOF: free them */
 	if (iov_iter_count(from) && end > i_size_read(inode)) {
-		vpm_release_mapping(mapping, i_size_read(inode), LLONG_MAX);
 		truncate_pagecache(inode, i_size_read(inode));
 		vpmfs_truncate_blocks(inode, i_size_read(inode));
 	}

@@ -422,7 +422,6 @@ static void vpmfs_write_failed(struct address_space *mapping, loff_t to)
 	struct inode *inode = mapping->host;
 
 	if (to > inode->i_size) {
-		vpm_release_mapping(mapping, inode->i_size, LLONG_MAX);
 		truncate_pagecache(inode, inode->i_size);
 		vpmfs_truncate_blocks(inode, inode->i_size);
 	}
@@ -471,7 +470,6 @@ static int vpmfs_setsize(struct inode *inode, loff_t size)
 		return -EINVAL;
 	inode_dio_wait(inode);
 	if (size < old) {
-		vpm_release_mapping(mapping, size, LLONG_MAX);
 		err = block_truncate_page(mapping, size, vpmfs_get_block);
 		if (err)
 			return err;
@@ -806,8 +804,6 @@ void vpmfs_evict_inode(struct inode *inode)
 {
 	bool del = !inode->i_nlink && !is_bad_inode(inode);
 
-	/* the VPM cache holds page references: drop them first */
-	vpm_release_mapping(&inode->i_data, 0, LLONG_MAX);
 	truncate_inode_pages_final(&inode->i_data);
 	if (del) {
 		inode->i_size = 0;
