@@ -357,9 +357,9 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
 
 /*
  * vpm_map_pages() with the caller's scratch array, of at least @nseg - 1
- * entries: vpm_data_copy() maps at most two pages, and an automatic
- * variable is zeroed on every call in kernels built with
- * INIT_STACK_ALL_ZERO (Debian's are), so it passes an array of two.
+ * entries: vpm_data_copy() maps two pages (reads up to 16) per pass, and
+ * an automatic variable is zeroed on every call in kernels built with
+ * INIT_STACK_ALL_ZERO (Debian's are), so it passes arrays of that size.
  */
 static __always_inline int
 __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
@@ -513,26 +513,35 @@ static void vpm_zero(struct vmap *vm, size_t from, size_t to)
 		memset(vm->vs_addr + from, 0, to - from);
 }
 
+/* Scratch arrays of one pass, of @nseg vmap entries. */
+struct vpm_pass {
+	struct vmap	*vml;
+	struct folio	**fl;
+	bool		*isnew;
+	int		nseg;
+};
+
 /*
- * One map-copy-unmap pass of vpm_data_copy_ops() over at most two pages.
- * Returns 0 or a negative errno; *@copied is what was copied and
- * *@faulted tells whether the buffer faulted before the pages were done.
+ * One map-copy-unmap pass of vpm_data_copy_ops() over at most
+ * @pass->nseg - 1 pages.  Returns 0 or a negative errno; *@copied is what
+ * was copied and *@faulted tells whether the buffer faulted before the
+ * pages were done.
  */
-static int vpm_copy_once(struct address_space *mapping, loff_t off,
-			 size_t len, struct iov_iter *iter, int fetchpage,
-			 int *newpage, int zerostart, enum seg_rw rw,
-			 const struct vpm_write_ops *ops, void *priv,
-			 size_t *copied, bool *faulted)
+static __always_inline int
+vpm_copy_once(struct address_space *mapping, loff_t off, size_t len,
+	      struct iov_iter *iter, int fetchpage, int *newpage,
+	      int zerostart, enum seg_rw rw, const struct vpm_write_ops *ops,
+	      void *priv, size_t *copied, bool *faulted,
+	      const struct vpm_pass *pass)
 {
-	struct vmap vml[MINVMAPS];
-	struct folio *fl[MINVMAPS - 1];
-	bool isnew[MINVMAPS - 1] = { };
+	struct vmap *vml = pass->vml;
+	bool *isnew = pass->isnew;
 	size_t pon = off & ~PAGE_MASK, plen, slen, done = 0;
 	int i, npages, stop, newp = 0, err;
 	bool wops = rw == S_WRITE && ops;
 
-	err = __vpm_map_pages(mapping, off, len, fetchpage, vml, MINVMAPS,
-			      &newp, rw, fl);
+	err = __vpm_map_pages(mapping, off, len, fetchpage, vml, pass->nseg,
+			      &newp, rw, pass->fl);
 	*newpage |= newp;
 	*copied = 0;
 	if (err)
@@ -648,12 +657,62 @@ static int vpm_copy_once(struct address_space *mapping, loff_t off,
 	return 0;
 }
 
+/*
+ * A pass over at most two pages: every write, and reads of one or two
+ * pages.  Small arrays, since Debian's kernels (INIT_STACK_ALL_ZERO) zero
+ * them on every call.
+ */
+static noinline int vpm_copy_pass(struct address_space *mapping, loff_t off,
+				  size_t len, struct iov_iter *iter,
+				  int fetchpage, int *newpage, int zerostart,
+				  enum seg_rw rw,
+				  const struct vpm_write_ops *ops, void *priv,
+				  size_t *copied, bool *faulted)
+{
+	struct vmap vml[MINVMAPS];
+	struct folio *fl[MINVMAPS - 1];
+	bool isnew[MINVMAPS - 1];
+	const struct vpm_pass pass = {
+		.vml = vml, .fl = fl, .isnew = isnew, .nseg = MINVMAPS,
+	};
+
+	return vpm_copy_once(mapping, off, len, iter, fetchpage, newpage,
+			     zerostart, rw, ops, priv, copied, faulted, &pass);
+}
+
+/* Pages a read of more than two pages maps per pass (a Linux extension). */
+#define VPM_READ_PASS_PAGES	16
+
+/*
+ * A read of more than two pages: up to VPM_READ_PASS_PAGES per pass, so
+ * that a large read pays the per-pass work once per 64 KiB rather than
+ * once per 8 KiB, as filemap_read() batches its folios.
+ */
+static noinline int vpm_copy_read_pass(struct address_space *mapping,
+				       loff_t off, size_t len,
+				       struct iov_iter *iter, int fetchpage,
+				       int *newpage, size_t *copied,
+				       bool *faulted)
+{
+	struct vmap vml[VPM_READ_PASS_PAGES + 1];
+	struct folio *fl[VPM_READ_PASS_PAGES];
+	bool isnew[VPM_READ_PASS_PAGES];
+	const struct vpm_pass pass = {
+		.vml = vml, .fl = fl, .isnew = isnew,
+		.nseg = VPM_READ_PASS_PAGES + 1,
+	};
+
+	return vpm_copy_once(mapping, off, len, iter, fetchpage, newpage, 0,
+			     S_READ, NULL, NULL, copied, faulted, &pass);
+}
+
 /**
  * vpm_data_copy_ops() - vpm_data_copy() with a file system's write steps
  * @mapping: the file's page cache
  * @off: file offset of the copy
- * @len: bytes to copy; any length (it is copied a page or two at a time,
- *	callers copy within one VPM_MAXBSIZE window as illumos's do)
+ * @len: bytes to copy; any length (a write is copied a page or two at a
+ *	time, a read up to 16 pages at a time; illumos callers copy within
+ *	one VPM_MAXBSIZE window, Linux callers may pass more)
  * @iter: the user or kernel buffer; advanced by what was copied, as
  *	uiomove() advances a uio
  * @fetchpage: non-zero to read the pages in first; zero for the create
@@ -708,9 +767,14 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 			}
 		}
 		faulted = false;
-		err = vpm_copy_once(mapping, off, len, iter, fetchpage,
-				    &anynew, zerostart, rw, ops, priv, &copied,
-				    &faulted);
+		if (rw == S_READ && (off & ~PAGE_MASK) + len > 2 * PAGE_SIZE)
+			err = vpm_copy_read_pass(mapping, off, len, iter,
+						 fetchpage, &anynew, &copied,
+						 &faulted);
+		else
+			err = vpm_copy_pass(mapping, off, len, iter, fetchpage,
+					    &anynew, zerostart, rw, ops, priv,
+					    &copied, &faulted);
 		if (err)
 			break;
 		off += copied;

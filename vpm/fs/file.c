@@ -62,6 +62,14 @@ int vpmfs_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 /* ---- read: the rdip loop ---- */
 
 /*
+ * The window rdip copies within: UFS uses MAXBSIZE (8 KiB), the most a
+ * segmap slot maps.  vpm_data_copy() maps up to 16 pages per read pass,
+ * so a 64 KiB window pays the loop's work (and the read-ahead probe)
+ * once for 16 pages.
+ */
+#define VPMFS_READ_WINDOW	(64 * 1024)
+
+/*
  * Read-ahead, as UFS rdip drives its own, and as filemap_read() does:
  * when the page a chunk starts in is absent, start a synchronous
  * read-ahead of the rest of the request through the file's readahead
@@ -143,9 +151,9 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 		smp_rmb();
 		if (pos >= isize)
 			break;
-		/* one chunk inside a VPM_MAXBSIZE window, capped at EOF */
-		mapon = pos & (VPM_MAXBSIZE - 1);
-		n = min_t(u64, VPM_MAXBSIZE - mapon, iov_iter_count(to));
+		/* one chunk inside a VPMFS_READ_WINDOW, capped at EOF */
+		mapon = pos & (VPMFS_READ_WINDOW - 1);
+		n = min_t(u64, VPMFS_READ_WINDOW - mapon, iov_iter_count(to));
 		n = min_t(u64, n, isize - pos);
 		vpmfs_rdip_readahead(file, pos >> PAGE_SHIFT,
 				     (pos + n - 1) >> PAGE_SHIFT,
@@ -302,7 +310,6 @@ static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
 
 static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct address_space *mapping = iocb->ki_filp->f_mapping;
 	loff_t pos = iocb->ki_pos;
 	ssize_t done = 0, ret = 0;
 	size_t n, want;
@@ -321,7 +328,7 @@ static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 		done += ret;
 		if (ret < n)
 			break;
-		balance_dirty_pages_ratelimited(mapping);
+		/* (vpm_data_copy_ops() balanced the dirty pages) */
 		cond_resched();
 	}
 	iocb->ki_pos = pos;
