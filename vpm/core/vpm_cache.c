@@ -11,11 +11,12 @@
  * vpm_cache_lookup() finds the slot by (mapping, index) -- as segmap's smap
  * hash does, without walking the page cache -- and then trusts nothing it
  * read from the slot: it takes a speculative reference on the folio
- * (folio_try_get(), which fails on a freed folio), then checks the
- * folio's own mapping and index, the same two steps as the page cache's
- * RCU lookup (filemap_get_entry()).  A folio that was freed and reused,
- * truncated, migrated away or split fails them, and the caller falls back
- * to the page cache.  So the page cache stays the only owner of its
+ * (folio_try_get(), which fails on a freed folio), as the page cache's
+ * RCU lookup does, and then, where filemap_get_entry() re-reads the
+ * xarray slot, checks the folio itself: uptodate and unlocked (not being
+ * inserted), then its own mapping and index.  A folio that was freed and
+ * reused, truncated, migrated away or split fails, and the caller falls
+ * back to the page cache.  So the page cache stays the only owner of its
  * pages: reclaim, memcg limits, migration, compaction and truncation never
  * wait for vpm, and a file system owes the cache nothing before
  * truncating or evicting a file.
@@ -117,6 +118,18 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 	folio = READ_ONCE(vpm->vpm_folio);
 	if (!folio || !folio_try_get(folio))
 		return NULL;
+	/*
+	 * A folio being inserted into a page cache is referenced while its
+	 * ->mapping and then its ->index are set, so for a moment it shows
+	 * the new mapping with the index of its last use.  It is locked
+	 * then, and a newly allocated one is not uptodate yet: trust the
+	 * identity only of an uptodate, unlocked folio.  The uptodate test
+	 * is a read barrier, which orders the reads below after it.
+	 */
+	if (!folio_test_uptodate(folio) || folio_test_locked(folio)) {
+		folio_put(folio);
+		return NULL;
+	}
 	/*
 	 * With the reference held the folio cannot be freed, split or
 	 * migrated; whether it is still the page cache's folio for @index
@@ -300,7 +313,7 @@ static struct vpmap *vpm_alloc_slot(void)
  */
 void vpm_cache_enter(struct folio *folio, pgoff_t index)
 {
-	struct address_space *mapping = folio->mapping;
+	struct address_space *mapping = READ_ONCE(folio->mapping);
 	struct vpmap *vpm, *cur;
 	u32 h, id;
 
@@ -461,11 +474,14 @@ int vpm_cache_init(void)
 		return 0;
 
 	nslots = vpm_cache_nslots();
-	/* ids are u32 and the table has twice as many buckets */
-	if (nslots > (1ULL << 30)) {
+	/*
+	 * kvmalloc() refuses more than INT_MAX bytes; the slot array is the
+	 * larger allocation (the table has at most 16 bytes a slot).
+	 */
+	if (nslots > INT_MAX / sizeof(struct vpmap)) {
 		pr_warn("cache of %llu slots too large, using %llu\n", nslots,
-			1ULL << 30);
-		nslots = 1ULL << 30;
+			(u64)(INT_MAX / sizeof(struct vpmap)));
+		nslots = INT_MAX / sizeof(struct vpmap);
 	}
 
 	vpmd.nfreelist = vpm_cache_nfreelist();

@@ -114,7 +114,8 @@ static struct folio *vpm_cache_get(struct address_space *mapping,
 	if (rw == S_WRITE) {
 		folio_lock(folio);
 		/* truncated or invalidated meanwhile? */
-		if (folio->mapping != mapping || !folio_test_uptodate(folio)) {
+		if (folio->mapping != mapping || folio->index != index ||
+		    !folio_test_uptodate(folio)) {
 			folio_unlock(folio);
 			goto out_put;
 		}

@@ -2,8 +2,8 @@
 /*
  * The out-of-line half of the user-space kernel shims the vpm cache
  * harness compiles vpm/core/vpm_cache.c against: tasks and fake CPUs,
- * printk and WARN, a small lockdep, kmalloc, folios and a fake page
- * cache, rhashtable, wait queues and shrinkers.
+ * printk and WARN, a small lockdep, kmalloc and kvmalloc, RCU, the struct
+ * page pool with its folios, a fake page cache and memory hotplug.
  *
  * Synchronisation inside the shims is kept to what the kernel objects
  * they stand for provide, so that ThreadSanitizer still sees the races
@@ -12,6 +12,10 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sanitizer/asan_interface.h>
 #include "shim_harness.h"
 
 /* ---- tasks, printk, WARN ---- */
@@ -26,6 +30,9 @@ static pthread_mutex_t shim_log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char shim_log[64][256];
 static unsigned int shim_log_n;
 
+static void shim_rcu_register(struct task_struct *t);
+static void shim_rcu_unregister(struct task_struct *t);
+
 struct task_struct *shim_current(void)
 {
 	return &shim_task;
@@ -33,9 +40,25 @@ struct task_struct *shim_current(void)
 
 void shim_task_init(const char *name, int cpu)
 {
+	struct shim_rcu_reader *r = shim_task.rcu;
+
+	if (shim_task.nheld || shim_task.rcu_nesting)
+		shim_bug(__FILE__, __LINE__, "task re-initialised while atomic");
 	memset(&shim_task, 0, sizeof(shim_task));
 	snprintf(shim_task.comm, sizeof(shim_task.comm), "%s", name);
-	shim_task.cpu = cpu;
+	shim_task.cpu = cpu % shim_nr_cpus;
+	shim_task.rcu = r;
+	if (!r)
+		shim_rcu_register(&shim_task);
+}
+
+void shim_task_exit(void)
+{
+	if (shim_task.nheld)
+		shim_bug(__FILE__, __LINE__, "task exits holding a spinlock");
+	if (shim_task.rcu_nesting)
+		shim_bug(__FILE__, __LINE__, "task exits inside rcu_read_lock()");
+	shim_rcu_unregister(&shim_task);
 }
 
 int shim_cpu(void)
@@ -45,14 +68,9 @@ int shim_cpu(void)
 
 void shim_set_cpu(unsigned int cpu)
 {
-	if (shim_task.preempt_count || shim_task.nheld)
+	if (shim_task.nheld || shim_task.rcu_nesting)
 		shim_bug(__FILE__, __LINE__, "migrating an atomic task");
 	shim_task.cpu = cpu % (unsigned int)shim_nr_cpus;
-}
-
-void shim_kill(struct task_struct *t)
-{
-	__atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
 }
 
 void shim_printk(int level, const char *fmt, ...)
@@ -147,6 +165,7 @@ void shim_spin_lock_init(spinlock_t *lock, struct lock_class_key *key,
 	}
 	pthread_mutex_init(&lock->mutex, NULL);
 	__atomic_store_n(&lock->owner, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->waiters, 0, __ATOMIC_RELAXED);
 	lock->cls = id;
 	lock->name = name;
 }
@@ -223,8 +242,10 @@ static void shim_lock_acquired(spinlock_t *lock, bool trylock)
 void spin_lock(spinlock_t *lock)
 {
 	shim_lockdep_before(lock);
+	__atomic_fetch_add(&lock->waiters, 1, __ATOMIC_RELAXED);
 	if (pthread_mutex_lock(&lock->mutex))
 		shim_lockdep_report("pthread_mutex_lock failed", lock);
+	__atomic_fetch_sub(&lock->waiters, 1, __ATOMIC_RELAXED);
 	shim_lock_acquired(lock, false);
 }
 
@@ -262,6 +283,11 @@ bool shim_lock_held(spinlock_t *lock)
 	return !!__atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
 }
 
+int shim_lock_waiters(spinlock_t *lock)
+{
+	return __atomic_load_n(&lock->waiters, __ATOMIC_RELAXED);
+}
+
 void shim_lockdep_assert_held(spinlock_t *lock, const char *file, int line)
 {
 	if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != &shim_task) {
@@ -273,10 +299,11 @@ void shim_lockdep_assert_held(spinlock_t *lock, const char *file, int line)
 
 void shim_might_sleep(const char *file, int line)
 {
-	if (shim_task.nheld || shim_task.preempt_count) {
+	if (shim_task.nheld || shim_task.rcu_nesting) {
 		fprintf(stderr,
-			"BUG: sleeping function called from invalid context at %s:%d (%d locks held, preempt_count %d)\n",
-			file, line, shim_task.nheld, shim_task.preempt_count);
+			"BUG: sleeping function called from invalid context at %s:%d (%d locks held, RCU nesting %d) [%s]\n",
+			file, line, shim_task.nheld, shim_task.rcu_nesting,
+			shim_task.comm);
 		abort();
 	}
 }
@@ -287,12 +314,142 @@ void shim_cond_resched(const char *file, int line)
 	sched_yield();
 }
 
-/* ---- per-CPU areas and preemption ---- */
+/* ---- allocations: kmalloc, kvmalloc, per-CPU ---- */
+
+int shim_fail_in;
+size_t shim_kv_limit = 64UL << 20;
+static long shim_nr_allocs;		/* atomic: live allocations */
+static struct shim_kv_req shim_kv_log[8];
+static unsigned int shim_kv_n;
+
+static bool shim_fail_now(void)
+{
+	return shim_fail_in > 0 && --shim_fail_in == 0;
+}
+
+long shim_live_allocs(void)
+{
+	return __atomic_load_n(&shim_nr_allocs, __ATOMIC_RELAXED);
+}
+
+/*
+ * Large allocations (hash tables of big caches) are anonymous mappings:
+ * zero without being touched, so sizing tests stay cheap.
+ */
+#define SHIM_BIG	(1UL << 20)
+static struct {
+	void *p;
+	size_t len;
+} shim_big[16];
+static pthread_mutex_t shim_big_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *shim_heap_alloc(size_t bytes, gfp_t gfp)
+{
+	void *p;
+	int i;
+
+	if (!bytes)
+		return (void *)16;	/* ZERO_SIZE_PTR */
+	if (bytes >= SHIM_BIG) {
+		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		pthread_mutex_lock(&shim_big_lock);
+		for (i = 0; i < 16 && shim_big[i].p; i++)
+			;
+		shim_assert(i < 16);
+		shim_big[i].p = p;
+		shim_big[i].len = bytes;
+		pthread_mutex_unlock(&shim_big_lock);
+	} else {
+		if (posix_memalign(&p, SMP_CACHE_BYTES, bytes))
+			return NULL;
+		if (gfp & __GFP_ZERO)
+			memset(p, 0, bytes);
+	}
+	__atomic_fetch_add(&shim_nr_allocs, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+void *shim_kmalloc_array(size_t n, size_t size, gfp_t gfp,
+			 const char *file, int line)
+{
+	if (gfp & GFP_KERNEL)
+		shim_might_sleep(file, line);
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	if (shim_fail_now())
+		return NULL;
+	/* beyond KMALLOC_MAX_SIZE the page allocator warns and fails */
+	if (n * size > (4UL << 20)) {
+		static bool warned;
+
+		shim_warn(file, line, "kmalloc: size > KMALLOC_MAX_SIZE", &warned);
+		return NULL;
+	}
+	return shim_heap_alloc(n * size, gfp);
+}
+
+void *shim_kvmalloc_array(size_t n, size_t size, gfp_t gfp,
+			  const char *file, int line)
+{
+	static bool warned;
+	struct shim_kv_req *r = &shim_kv_log[shim_kv_n++ % 8];
+	size_t bytes;
+
+	if (gfp & GFP_KERNEL)
+		shim_might_sleep(file, line);
+	r->n = n;
+	r->size = size;
+	r->ok = false;
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	bytes = n * size;
+	/* mm/util.c: "Don't even allow crazy sizes" */
+	if (bytes > INT_MAX) {
+		if (!(gfp & __GFP_NOWARN))
+			shim_warn(file, line, "kvmalloc: size > INT_MAX", &warned);
+		return NULL;
+	}
+	if (shim_fail_now() || bytes > shim_kv_limit)
+		return NULL;
+	r->ok = true;
+	return shim_heap_alloc(bytes, gfp);
+}
+
+const struct shim_kv_req *shim_kv_last(unsigned int back)
+{
+	if (back >= 8 || back >= shim_kv_n)
+		return NULL;
+	return &shim_kv_log[(shim_kv_n - 1 - back) % 8];
+}
+
+void shim_kv_log_clear(void)
+{
+	shim_kv_n = 0;
+}
+
+void kfree(const void *p)
+{
+	int i;
+
+	if (!p || p == (void *)16)
+		return;
+	__atomic_fetch_sub(&shim_nr_allocs, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&shim_big_lock);
+	for (i = 0; i < 16 && shim_big[i].p != p; i++)
+		;
+	if (i < 16) {
+		munmap(shim_big[i].p, shim_big[i].len);
+		shim_big[i].p = NULL;
+	}
+	pthread_mutex_unlock(&shim_big_lock);
+	if (i == 16)
+		free((void *)p);
+}
 
 int shim_nr_cpus = 4;
-static pthread_mutex_t shim_cpu_mutex[SHIM_MAX_CPUS] = {
-	[0 ... SHIM_MAX_CPUS - 1] = PTHREAD_MUTEX_INITIALIZER
-};
 
 void *shim_alloc_percpu(size_t size, size_t align)
 {
@@ -301,660 +458,886 @@ void *shim_alloc_percpu(size_t size, size_t align)
 
 	shim_assert(size <= SHIM_PCPU_UNIT && align <= SHIM_PCPU_UNIT);
 	shim_might_sleep(__FILE__, __LINE__);
-	if (shim_alloc_fail_in > 0 && --shim_alloc_fail_in == 0)
+	if (shim_fail_now())
 		return NULL;
 	if (posix_memalign(&p, SHIM_PCPU_UNIT, bytes))
 		return NULL;
 	memset(p, 0, bytes);
+	__atomic_fetch_add(&shim_nr_allocs, 1, __ATOMIC_RELAXED);
 	return p;
 }
 
 void free_percpu(void *ptr)
 {
+	if (!ptr)
+		return;
+	__atomic_fetch_sub(&shim_nr_allocs, 1, __ATOMIC_RELAXED);
 	free(ptr);
 }
 
-void preempt_disable(void)
+/* ---- RCU ---- */
+
+#define SHIM_MAX_TASKS	256
+
+struct shim_rcu_reader {
+	unsigned long ctr;	/* atomic: grace period seen, 0 outside */
+	bool in_use;		/* shim_rcu_lock */
+} __aligned(64);
+
+static struct shim_rcu_reader shim_rcu_rec[SHIM_MAX_TASKS];
+static pthread_mutex_t shim_rcu_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long shim_rcu_gp = 1;	/* atomic */
+
+static void shim_rcu_register(struct task_struct *t)
 {
-	if (shim_task.preempt_count++ == 0) {
-		shim_task.locked_cpu = shim_task.cpu;
-		pthread_mutex_lock(&shim_cpu_mutex[shim_task.cpu]);
+	int i;
+
+	pthread_mutex_lock(&shim_rcu_lock);
+	for (i = 0; i < SHIM_MAX_TASKS; i++)
+		if (!shim_rcu_rec[i].in_use)
+			break;
+	shim_assert(i < SHIM_MAX_TASKS);
+	shim_rcu_rec[i].in_use = true;
+	__atomic_store_n(&shim_rcu_rec[i].ctr, 0, __ATOMIC_RELAXED);
+	t->rcu = &shim_rcu_rec[i];
+	pthread_mutex_unlock(&shim_rcu_lock);
+}
+
+static void shim_rcu_unregister(struct task_struct *t)
+{
+	if (!t->rcu)
+		return;
+	pthread_mutex_lock(&shim_rcu_lock);
+	t->rcu->in_use = false;
+	t->rcu = NULL;
+	pthread_mutex_unlock(&shim_rcu_lock);
+}
+
+void rcu_read_lock(void)
+{
+	shim_assert(shim_task.rcu);
+	if (shim_task.rcu_nesting++)
+		return;
+	/*
+	 * A seq_cst read-modify-write (a full barrier, as the smp_mb() of
+	 * user-space RCU; ThreadSanitizer does not take fences): the
+	 * reader's loads stay after its announcement.
+	 */
+	(void)__atomic_exchange_n(&shim_task.rcu->ctr,
+				  __atomic_load_n(&shim_rcu_gp, __ATOMIC_SEQ_CST),
+				  __ATOMIC_SEQ_CST);
+}
+
+void rcu_read_unlock(void)
+{
+	if (shim_task.rcu_nesting <= 0)
+		shim_bug(__FILE__, __LINE__, "rcu_read_unlock() without lock");
+	if (--shim_task.rcu_nesting)
+		return;
+	/* everything the reader did happens before the grace period ends */
+	__atomic_store_n(&shim_task.rcu->ctr, 0, __ATOMIC_RELEASE);
+}
+
+bool rcu_read_lock_held(void)
+{
+	return shim_task.rcu_nesting > 0;
+}
+
+void synchronize_rcu(void)
+{
+	unsigned long gp, c;
+	int i;
+
+	shim_might_sleep(__FILE__, __LINE__);
+	pthread_mutex_lock(&shim_rcu_lock);
+	gp = __atomic_add_fetch(&shim_rcu_gp, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < SHIM_MAX_TASKS; i++) {
+		if (!shim_rcu_rec[i].in_use)
+			continue;
+		while ((c = __atomic_load_n(&shim_rcu_rec[i].ctr,
+					    __ATOMIC_SEQ_CST)) && c < gp)
+			usleep(50);
+		/* pairs with the release in rcu_read_unlock() */
+		(void)__atomic_load_n(&shim_rcu_rec[i].ctr,
+				      __ATOMIC_ACQUIRE);
 	}
+	pthread_mutex_unlock(&shim_rcu_lock);
 }
 
-void preempt_enable(void)
+int shim_rcu_readers(void)
 {
-	shim_assert(shim_task.preempt_count > 0);
-	if (--shim_task.preempt_count == 0) {
-		shim_assert(shim_task.locked_cpu == shim_task.cpu);
-		pthread_mutex_unlock(&shim_cpu_mutex[shim_task.locked_cpu]);
-	}
-}
+	int i, n = 0;
 
-/* ---- kmalloc ---- */
-
-int shim_alloc_fail_in;
-
-void *shim_kmalloc(size_t size, gfp_t gfp, const char *file, int line)
-{
-	void *p;
-
-	if (gfp & GFP_KERNEL)
-		shim_might_sleep(file, line);
-	if (shim_alloc_fail_in > 0 && --shim_alloc_fail_in == 0)
-		return NULL;
-	if (!size)
-		return (void *)16;	/* ZERO_SIZE_PTR */
-	if (posix_memalign(&p, SMP_CACHE_BYTES, size))
-		return NULL;
-	if (gfp & __GFP_ZERO)
-		memset(p, 0, size);
-	return p;
-}
-
-void kfree(const void *p)
-{
-	if (p != (void *)16)
-		free((void *)p);
-}
-
-/* ---- folios and the fake page cache ---- */
-
-unsigned long shim_totalram_pages = 1UL << 20;	/* 4 GiB */
-static pthread_mutex_t shim_folio_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct folio shim_folios = {
-	.shim_next = &shim_folios, .shim_prev = &shim_folios
-};
-
-static long shim_nr_folios;
-
-static struct folio *shim_folio_alloc(struct address_space *mapping,
-				      pgoff_t index, unsigned int nr)
-{
-	struct folio *f = calloc(1, sizeof(*f) + nr * sizeof(struct page));
-	unsigned int i;
-
-	shim_assert(f);
-	f->shim_refcount = 1;		/* the page cache's reference */
-	f->mapping = mapping;
-	f->index = index;
-	f->shim_nr = nr;
-	f->shim_in_mapping = true;
-	f->flags = 1UL << PG_uptodate;
-	for (i = 0; i < nr; i++)
-		f->shim_page[i].shim_folio = f;
-	pthread_mutex_lock(&shim_folio_lock);
-	f->shim_next = shim_folios.shim_next;
-	f->shim_prev = &shim_folios;
-	shim_folios.shim_next->shim_prev = f;
-	shim_folios.shim_next = f;
-	shim_nr_folios++;
-	pthread_mutex_unlock(&shim_folio_lock);
-	return f;
-}
-
-static void shim_folio_free(struct folio *f)
-{
-	pthread_mutex_lock(&shim_folio_lock);
-	f->shim_prev->shim_next = f->shim_next;
-	f->shim_next->shim_prev = f->shim_prev;
-	shim_nr_folios--;
-	pthread_mutex_unlock(&shim_folio_lock);
-	free(f);
-}
-
-long shim_live_folios(void)
-{
-	long n;
-
-	pthread_mutex_lock(&shim_folio_lock);
-	n = shim_nr_folios;
-	pthread_mutex_unlock(&shim_folio_lock);
+	pthread_mutex_lock(&shim_rcu_lock);
+	for (i = 0; i < SHIM_MAX_TASKS; i++)
+		n += shim_rcu_rec[i].in_use &&
+		     __atomic_load_n(&shim_rcu_rec[i].ctr, __ATOMIC_ACQUIRE);
+	pthread_mutex_unlock(&shim_rcu_lock);
 	return n;
 }
 
-void shim_walk_folios(const struct shim_folio_walk *walk)
-{
-	struct folio *f;
+/* ---- the memory hotplug notifier chain ---- */
 
-	pthread_mutex_lock(&shim_folio_lock);
-	for (f = shim_folios.shim_next; f != &shim_folios; f = f->shim_next)
-		walk->fn(f, walk->arg);
-	pthread_mutex_unlock(&shim_folio_lock);
+#define SHIM_MAX_NOTIFIERS 4
+static struct notifier_block *shim_mem_nb[SHIM_MAX_NOTIFIERS];
+static pthread_rwlock_t shim_mem_nb_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+int register_memory_notifier(struct notifier_block *nb)
+{
+	int i, err = -ENOMEM;
+
+	shim_might_sleep(__FILE__, __LINE__);
+	if (shim_fail_now())
+		return -ENOMEM;
+	pthread_rwlock_wrlock(&shim_mem_nb_lock);
+	for (i = 0; i < SHIM_MAX_NOTIFIERS; i++)
+		if (shim_mem_nb[i] == nb) {
+			shim_error("memory notifier %p registered twice", nb);
+			err = -EEXIST;
+			goto out;
+		}
+	for (i = 0; i < SHIM_MAX_NOTIFIERS; i++)
+		if (!shim_mem_nb[i]) {
+			shim_mem_nb[i] = nb;
+			err = 0;
+			break;
+		}
+out:
+	pthread_rwlock_unlock(&shim_mem_nb_lock);
+	return err;
 }
 
-void shim_folio_get(struct folio *folio, const char *file, int line)
+void unregister_memory_notifier(struct notifier_block *nb)
 {
-	int old = __atomic_fetch_add(&folio->shim_refcount, 1,
-				     __ATOMIC_RELAXED);
+	int i;
 
-	if (old <= 0) {
-		fprintf(stderr, "%s:%d: folio_get() on a folio with refcount %d\n",
-			file, line, old);
+	shim_might_sleep(__FILE__, __LINE__);
+	pthread_rwlock_wrlock(&shim_mem_nb_lock);
+	for (i = 0; i < SHIM_MAX_NOTIFIERS; i++)
+		if (shim_mem_nb[i] == nb)
+			break;
+	if (i < SHIM_MAX_NOTIFIERS)
+		shim_mem_nb[i] = NULL;
+	pthread_rwlock_unlock(&shim_mem_nb_lock);
+	if (i == SHIM_MAX_NOTIFIERS)
+		shim_error("unregistering memory notifier %p not registered", nb);
+}
+
+int shim_nr_memory_notifiers(void)
+{
+	int i, n = 0;
+
+	pthread_rwlock_rdlock(&shim_mem_nb_lock);
+	for (i = 0; i < SHIM_MAX_NOTIFIERS; i++)
+		n += !!shim_mem_nb[i];
+	pthread_rwlock_unlock(&shim_mem_nb_lock);
+	return n;
+}
+
+/* A blocking notifier chain: callbacks may sleep; an rwsem is held. */
+int shim_memory_notify(unsigned long action, unsigned long start_pfn,
+		       unsigned long nr_pages)
+{
+	struct memory_notify mn = {
+		.start_pfn = start_pfn,
+		.nr_pages = nr_pages,
+		.status_change_nid = -1,
+		.status_change_nid_normal = -1,
+	};
+	int i, ret = NOTIFY_DONE;
+
+	shim_might_sleep(__FILE__, __LINE__);
+	pthread_rwlock_rdlock(&shim_mem_nb_lock);
+	for (i = 0; i < SHIM_MAX_NOTIFIERS; i++) {
+		if (!shim_mem_nb[i])
+			continue;
+		ret = shim_mem_nb[i]->notifier_call(shim_mem_nb[i], action, &mn);
+		if (shim_task.nheld || shim_task.rcu_nesting)
+			shim_bug(__FILE__, __LINE__,
+				 "memory notifier returned atomic");
+		if (ret & NOTIFY_STOP_MASK)
+			break;
+	}
+	pthread_rwlock_unlock(&shim_mem_nb_lock);
+	return ret;
+}
+
+/* ---- the struct page pool ---- */
+
+unsigned long shim_totalram_pages = 1UL << 20;	/* 4 GiB */
+struct folio shim_pages[SHIM_NR_PAGES] __aligned(64);
+/* outside the pages, so reading it is legal while they are poisoned */
+static unsigned char shim_offline[SHIM_NR_PAGES];
+static pthread_mutex_t shim_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static int shim_free_head = -1;		/* most recently freed first */
+static unsigned long shim_nr_free;
+static unsigned long shim_pool_limit;
+static unsigned long shim_seq;		/* atomic: the truncation clock */
+
+static inline int shim_page_nr(const struct folio *f)
+{
+	return (int)(f - shim_pages);
+}
+
+static struct folio *shim_pool_page(const struct folio *f, const char *file,
+				    int line)
+{
+	uintptr_t p = (uintptr_t)f, b = (uintptr_t)shim_pages;
+
+	if (p < b || p >= (uintptr_t)&shim_pages[SHIM_NR_PAGES] ||
+	    (p - b) % sizeof(*f)) {
+		fprintf(stderr, "%s:%d: %p is not a struct page of the pool\n",
+			file, line, f);
+		abort();
+	}
+	return (struct folio *)f;
+}
+
+static void shim_page_gone(const struct folio *f, const char *what,
+			   const char *file, int line)
+{
+	if (__atomic_load_n(&shim_offline[shim_page_nr(f)], __ATOMIC_ACQUIRE)) {
+		fprintf(stderr, "BUG: %s:%d: %s on the struct page of pfn %#lx, whose memory is offline [%s]\n",
+			file, line, what, SHIM_PFN_BASE + shim_page_nr(f),
+			shim_task.comm);
 		abort();
 	}
 }
 
-void shim_folio_put(struct folio *folio, const char *file, int line)
+unsigned long shim_folio_pfn(const struct folio *f, const char *file,
+			     int line)
 {
-	int new = __atomic_sub_fetch(&folio->shim_refcount, 1,
-				     __ATOMIC_ACQ_REL);
+	return SHIM_PFN_BASE + shim_page_nr(shim_pool_page(f, file, line));
+}
 
-	if (new < 0) {
-		fprintf(stderr, "%s:%d: folio_put() underflow (refcount %d)\n",
-			file, line, new);
+bool shim_page_offline(unsigned long i)
+{
+	return __atomic_load_n(&shim_offline[i], __ATOMIC_ACQUIRE);
+}
+
+/* Pool lock held. */
+static void shim_free_unlink(struct folio *f)
+{
+	if (!f->shim_listed)
+		return;		/* beyond the pool limit */
+	f->shim_listed = 0;
+	if (f->shim_prev_free >= 0)
+		shim_pages[f->shim_prev_free].shim_next_free = f->shim_next_free;
+	else
+		shim_free_head = f->shim_next_free;
+	if (f->shim_next_free >= 0)
+		shim_pages[f->shim_next_free].shim_prev_free = f->shim_prev_free;
+	f->shim_prev_free = f->shim_next_free = -1;
+	shim_nr_free--;
+}
+
+static void shim_free_push(struct folio *f)
+{
+	int n = shim_page_nr(f);
+
+	if ((unsigned long)n >= shim_pool_limit)
+		return;		/* not used by this test */
+	f->shim_listed = 1;
+	f->shim_prev_free = -1;
+	f->shim_next_free = shim_free_head;
+	if (shim_free_head >= 0)
+		shim_pages[shim_free_head].shim_prev_free = n;
+	shim_free_head = n;
+	shim_nr_free++;
+}
+
+static int shim_state(const struct folio *f)
+{
+	return __atomic_load_n(&f->shim_state, __ATOMIC_ACQUIRE);
+}
+
+static void shim_set_state(struct folio *f, int state)
+{
+	__atomic_store_n(&f->shim_state, state, __ATOMIC_RELEASE);
+}
+
+void shim_pool_reset(unsigned long npages)
+{
+	long i;
+
+	shim_assert(npages >= 4 && npages <= SHIM_NR_PAGES);
+	pthread_mutex_lock(&shim_pool_lock);
+	shim_free_head = -1;
+	shim_nr_free = 0;
+	for (i = SHIM_NR_PAGES - 1; i >= 0; i--) {
+		struct folio *f = &shim_pages[i];
+
+		if (shim_offline[i] || shim_state(f) != SHIM_PAGE_FREE ||
+		    folio_ref_count(f))
+			shim_bug(__FILE__, __LINE__, "pool reset with pages in use");
+		f->shim_prev_free = f->shim_next_free = -1;
+		f->shim_listed = 0;
+	}
+	shim_pool_limit = npages;
+	for (i = npages - 1; i >= 0; i--)
+		shim_free_push(&shim_pages[i]);
+	pthread_mutex_unlock(&shim_pool_lock);
+}
+
+unsigned long shim_pool_free(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&shim_pool_lock);
+	n = shim_nr_free;
+	pthread_mutex_unlock(&shim_pool_lock);
+	return n;
+}
+
+/* Take 1 << order free pages (at @at if given); NULL if none. */
+static struct folio *shim_pool_alloc(unsigned int order, struct folio *at)
+{
+	unsigned long nr = 1UL << order, i, j;
+	struct folio *f = NULL;
+
+	pthread_mutex_lock(&shim_pool_lock);
+	if (at) {
+		i = shim_page_nr(at);
+		if (i % nr || i + nr > SHIM_NR_PAGES)
+			shim_bug(__FILE__, __LINE__, "misaligned folio");
+		for (j = 0; j < nr; j++)
+			if (shim_offline[i + j] || at[j].shim_isolate ||
+			    shim_state(at + j) != SHIM_PAGE_FREE)
+				goto out;
+		f = at;
+	} else if (!order) {
+		if (shim_free_head >= 0)
+			f = &shim_pages[shim_free_head];
+	} else {
+		for (i = 0; i + nr <= shim_pool_limit && !f; i += nr) {
+			for (j = 0; j < nr; j++)
+				if (shim_offline[i + j] ||
+				    shim_pages[i + j].shim_isolate ||
+				    shim_state(&shim_pages[i + j]) != SHIM_PAGE_FREE)
+					break;
+			if (j == nr)
+				f = &shim_pages[i];
+		}
+	}
+	if (!f)
+		goto out;
+	for (j = 0; j < nr; j++) {
+		shim_free_unlink(f + j);
+		/* not FREE any more: nobody else takes it */
+		shim_set_state(f + j, j ? SHIM_PAGE_TAIL : SHIM_PAGE_CACHE);
+	}
+out:
+	pthread_mutex_unlock(&shim_pool_lock);
+	return f;
+}
+
+/* The last reference is gone: give the pages back. */
+static void shim_folio_free(struct folio *f, const char *file, int line)
+{
+	unsigned long nr = f->shim_nr, j;
+
+	if (READ_ONCE(f->mapping) || shim_state(f) != SHIM_PAGE_TRUNC) {
+		fprintf(stderr, "BUG: %s:%d: last reference of a page-cache folio (pfn %#lx) dropped [%s]\n",
+			file, line, folio_pfn(f), shim_task.comm);
 		abort();
 	}
-	if (new == 0) {
-		if (folio->shim_in_mapping) {
-			fprintf(stderr, "%s:%d: last reference of a page-cache folio dropped\n",
-				file, line);
+	pthread_mutex_lock(&shim_pool_lock);
+	/* tails first, so the head is the next page allocated */
+	for (j = nr; j-- > 0;) {
+		struct folio *p = f + j;
+
+		p->shim_nr = 1;
+		if (p->shim_isolate) {
+			shim_set_state(p, SHIM_PAGE_ISOLATED);
+		} else {
+			shim_set_state(p, SHIM_PAGE_FREE);
+			shim_free_push(p);
+		}
+	}
+	pthread_mutex_unlock(&shim_pool_lock);
+}
+
+bool shim_folio_try_get(struct folio *f, const char *file, int line)
+{
+	int old;
+
+	shim_pool_page(f, file, line);
+	shim_page_gone(f, "folio_try_get()", file, line);
+	old = __atomic_load_n(&f->shim_refcount, __ATOMIC_RELAXED);
+	do {
+		if (old < 0) {
+			fprintf(stderr, "%s:%d: folio_try_get(): refcount %d\n",
+				file, line, old);
 			abort();
 		}
-		shim_folio_free(folio);
+		if (!old)
+			return false;
+	} while (!__atomic_compare_exchange_n(&f->shim_refcount, &old, old + 1,
+					      false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+void shim_folio_get(struct folio *f, const char *file, int line)
+{
+	int old;
+
+	shim_pool_page(f, file, line);
+	shim_page_gone(f, "folio_get()", file, line);
+	old = __atomic_fetch_add(&f->shim_refcount, 1, __ATOMIC_RELAXED);
+	if (old <= 0) {
+		fprintf(stderr, "BUG: %s:%d: folio_get() on a folio with refcount %d (free, tail or frozen) [%s]\n",
+			file, line, old, shim_task.comm);
+		abort();
 	}
 }
 
-static int shim_nr_mappings;
+void shim_folio_put(struct folio *f, const char *file, int line)
+{
+	int new;
 
-struct address_space *shim_mapping_create(unsigned long npages,
-					  unsigned int large_every)
+	shim_pool_page(f, file, line);
+	shim_page_gone(f, "folio_put()", file, line);
+	new = __atomic_sub_fetch(&f->shim_refcount, 1, __ATOMIC_ACQ_REL);
+	if (new < 0) {
+		fprintf(stderr, "BUG: %s:%d: folio_put() underflow: refcount %d (a put without a reference) [%s]\n",
+			file, line, new, shim_task.comm);
+		abort();
+	}
+	if (!new)
+		shim_folio_free(f, file, line);
+}
+
+/* ---- the fake page cache ---- */
+
+#define SHIM_MAX_MAPPINGS 16
+static struct address_space *shim_mappings[SHIM_MAX_MAPPINGS];
+static pthread_mutex_t shim_mappings_lock = PTHREAD_MUTEX_INITIALIZER;
+static int shim_nr_mappings_made;
+
+struct address_space *shim_mapping_create(unsigned long npages)
 {
 	struct address_space *m = calloc(1, sizeof(*m));
-	unsigned long i, j, nr, k = 0;
+	int i;
 
 	shim_assert(m);
-	pthread_rwlock_init(&m->shim_lock, NULL);
+	pthread_mutex_init(&m->shim_lock, NULL);
 	m->shim_npages = npages;
-	m->shim_id = ++shim_nr_mappings;
-	m->shim_folios = calloc(npages, sizeof(*m->shim_folios));
-	shim_assert(m->shim_folios);
-	for (i = 0; i < npages; i += nr) {
-		struct folio *f;
-
-		/* Every large_every-th folio is a 4-page one, aligned. */
-		nr = 1;
-		if (large_every && !(i & 3) && i + 4 <= npages &&
-		    ++k % large_every == 0)
-			nr = 4;
-		f = shim_folio_alloc(m, i, nr);
-		for (j = 0; j < nr; j++)
-			m->shim_folios[i + j] = f;
-	}
+	m->shim_slots = calloc(npages, sizeof(*m->shim_slots));
+	shim_assert(m->shim_slots);
+	pthread_mutex_lock(&shim_mappings_lock);
+	m->shim_id = ++shim_nr_mappings_made;
+	for (i = 0; i < SHIM_MAX_MAPPINGS; i++)
+		if (!shim_mappings[i])
+			break;
+	shim_assert(i < SHIM_MAX_MAPPINGS);
+	shim_mappings[i] = m;
+	pthread_mutex_unlock(&shim_mappings_lock);
 	return m;
 }
 
 void shim_mapping_destroy(struct address_space *m)
 {
-	unsigned long i = 0;
+	unsigned long i;
 
-	while (i < m->shim_npages) {
-		struct folio *f = m->shim_folios[i];
-
-		if (!f) {
-			i++;
-			continue;
-		}
-		i = f->index + f->shim_nr;
-		if (folio_ref_count(f) != 1)
-			shim_error("mapping %d index %lu: refcount %d at teardown",
-				   m->shim_id, i, folio_ref_count(f));
-		f->shim_in_mapping = false;
-		folio_put(f);
-	}
-	pthread_rwlock_destroy(&m->shim_lock);
-	free(m->shim_folios);
+	for (i = 0; i < m->shim_npages; i++)
+		shim_pc_truncate(m, i);
+	pthread_mutex_lock(&shim_mappings_lock);
+	for (i = 0; i < SHIM_MAX_MAPPINGS; i++)
+		if (shim_mappings[i] == m)
+			shim_mappings[i] = NULL;
+	pthread_mutex_unlock(&shim_mappings_lock);
+	pthread_mutex_destroy(&m->shim_lock);
+	free(m->shim_slots);
 	free(m);
 }
 
-struct folio *shim_find_get_folio(struct address_space *m, pgoff_t index)
+static struct folio *shim_slot(struct address_space *m, pgoff_t index)
 {
-	struct folio *f = NULL;
+	return __atomic_load_n(&m->shim_slots[index], __ATOMIC_ACQUIRE);
+}
 
-	pthread_rwlock_rdlock(&m->shim_lock);
-	if (index < m->shim_npages) {
-		f = m->shim_folios[index];
-		if (f)
-			folio_get(f);
+static void shim_set_slot(struct address_space *m, pgoff_t index,
+			  struct folio *f)
+{
+	__atomic_store_n(&m->shim_slots[index], f, __ATOMIC_RELEASE);
+}
+
+struct folio *shim_pc_get(struct address_space *m, pgoff_t index)
+{
+	struct folio *f;
+
+	if (index >= m->shim_npages)
+		return NULL;
+	for (;;) {
+		f = shim_slot(m, index);
+		if (!f)
+			return NULL;
+		if (!folio_try_get(f)) {	/* freed or frozen: look again */
+			sched_yield();
+			continue;
+		}
+		if (shim_slot(m, index) == f)
+			return f;
+		folio_put(f);
 	}
-	pthread_rwlock_unlock(&m->shim_lock);
-	return f;
 }
 
 /*
- * Remove the folio at @index from the page cache (truncation) and drop
- * the page cache's reference; with @refill put a new folio of the same
- * size in its place.  Returns the old folio, which may be freed already.
+ * The page allocator hands out a page taken from the pool: flags clear,
+ * refcount 1 (from now on folio_try_get() on a stale pointer succeeds);
+ * ->mapping is NULL and ->index what the last use left.
  */
-struct folio *shim_truncate_folio(struct address_space *m, pgoff_t index,
-				  bool refill)
+static void shim_folio_alloced(struct folio *f, unsigned long nr)
 {
-	struct folio *f, *nf = NULL;
 	unsigned long j;
 
-	pthread_rwlock_wrlock(&m->shim_lock);
-	f = m->shim_folios[index];
-	if (!f) {
-		pthread_rwlock_unlock(&m->shim_lock);
-		return NULL;
+	for (j = 1; j < nr; j++) {
+		WRITE_ONCE(f[j].mapping, NULL);
+		__atomic_store_n(&f[j].flags, 0, __ATOMIC_RELAXED);
 	}
-	if (refill)
-		nf = shim_folio_alloc(m, f->index, f->shim_nr);
-	for (j = 0; j < f->shim_nr; j++)
-		m->shim_folios[f->index + j] = nf;
-	f->shim_in_mapping = false;
-	pthread_rwlock_unlock(&m->shim_lock);
-	folio_put(f);
+	f->shim_nr = nr;
+	f->shim_gen++;
+	__atomic_store_n(&f->flags, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->shim_trunc_seq, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->shim_add_seq, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->shim_refcount, 1, __ATOMIC_RELEASE);
+}
+
+unsigned int shim_add_preempt = 8;
+void (*shim_add_hook)(struct folio *folio, void *arg);
+void *shim_add_hook_arg;
+static __thread unsigned int shim_add_rnd = 2463534242u;
+
+/*
+ * __filemap_add_folio(), mapping lock held: the page cache takes a
+ * reference, ->mapping is set, then ->index (plain stores in the kernel;
+ * ->mapping's is marked here, as KCSAN assumes an aligned word store is).
+ * The allocator's reference is the reader's until the read is done.
+ */
+static void shim_folio_add(struct folio *f, struct address_space *m,
+			   pgoff_t index)
+{
+	/* folio_ref_add(): the page cache's, besides the allocator's */
+	__atomic_fetch_add(&f->shim_refcount, 1, __ATOMIC_RELAXED);
+	f->shim_owner = m;
+	WRITE_ONCE(f->mapping, m);
+	if (shim_add_hook)
+		shim_add_hook(f, shim_add_hook_arg);
+	if (shim_add_preempt) {
+		shim_add_rnd ^= shim_add_rnd << 13;
+		shim_add_rnd ^= shim_add_rnd >> 17;
+		shim_add_rnd ^= shim_add_rnd << 5;
+		if (!(shim_add_rnd % shim_add_preempt))
+			sched_yield();
+	}
+	f->index = index;
+	shim_set_state(f, SHIM_PAGE_CACHE);
+	__atomic_store_n(&f->shim_add_seq,
+			 __atomic_add_fetch(&shim_seq, 1, __ATOMIC_SEQ_CST),
+			 __ATOMIC_RELEASE);
+}
+
+struct folio *shim_pc_add(struct address_space *m, pgoff_t index,
+			  unsigned int order, struct folio *at)
+{
+	unsigned long nr = 1UL << order, j;
+	struct folio *f = NULL;
+
+	shim_assert(order == 0 || order == 2);
+	index &= ~(nr - 1);
+	if (index + nr > m->shim_npages)
+		return NULL;
+	pthread_mutex_lock(&m->shim_lock);
+	for (j = 0; j < nr; j++)
+		if (shim_slot(m, index + j))
+			goto out;
+	f = shim_pool_alloc(order, at);
+	if (!f)
+		goto out;
+	shim_folio_alloced(f, nr);
+	shim_folio_add(f, m, index);
+	for (j = 0; j < nr; j++)
+		shim_set_slot(m, index + j, f);
+out:
+	pthread_mutex_unlock(&m->shim_lock);
+	if (f) {
+		/* ->read_folio() done; the reader drops its reference */
+		folio_mark_uptodate(f);
+		folio_put(f);
+	}
 	return f;
 }
 
-unsigned int filemap_get_folios(struct address_space *m, pgoff_t *start,
-				pgoff_t end, struct folio_batch *fbatch)
+struct folio *shim_pc_read(struct address_space *m, pgoff_t index,
+			   unsigned int order)
 {
-	unsigned long i = *start;
+	struct folio *f = shim_pc_get(m, index);
 
-	might_sleep();
-	pthread_rwlock_rdlock(&m->shim_lock);
-	while (i < m->shim_npages && i <= end) {
-		struct folio *f = m->shim_folios[i];
+	if (f)
+		return f;
+	shim_pc_add(m, index, order, NULL);
+	return shim_pc_get(m, index);
+}
 
-		if (!f) {
-			i++;
-			continue;
-		}
-		folio_get(f);
-		i = f->index + f->shim_nr;
-		if (!folio_batch_add(fbatch, f)) {
-			*start = i;
-			goto out;
-		}
+/* Mapping lock held: take @f out; the caller drops the reference. */
+static void shim_pc_remove(struct address_space *m, struct folio *f)
+{
+	unsigned long j;
+
+	for (j = 0; j < f->shim_nr; j++)
+		shim_set_slot(m, f->index + j, NULL);
+	WRITE_ONCE(f->mapping, NULL);
+	shim_set_state(f, SHIM_PAGE_TRUNC);
+	__atomic_store_n(&f->shim_trunc_seq,
+			 __atomic_add_fetch(&shim_seq, 1, __ATOMIC_SEQ_CST),
+			 __ATOMIC_RELEASE);
+}
+
+bool shim_pc_truncate(struct address_space *m, pgoff_t index)
+{
+	struct folio *f;
+
+	if (index >= m->shim_npages)
+		return false;
+	pthread_mutex_lock(&m->shim_lock);
+	f = shim_slot(m, index);
+	if (f)
+		shim_pc_remove(m, f);
+	pthread_mutex_unlock(&m->shim_lock);
+	if (f)
+		folio_put(f);		/* the page cache's reference */
+	return f;
+}
+
+bool shim_pc_split(struct address_space *m, pgoff_t index)
+{
+	struct folio *f;
+	unsigned long j;
+	int one = 1;
+	bool done = false;
+
+	if (index >= m->shim_npages)
+		return false;
+	pthread_mutex_lock(&m->shim_lock);
+	f = shim_slot(m, index);
+	if (!f || f->shim_nr == 1)
+		goto out;
+	/* folio_ref_freeze(): only the page cache may hold it */
+	if (!__atomic_compare_exchange_n(&f->shim_refcount, &one, 0, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		goto out;
+	/* __split_huge_page_tail(): set up while frozen, then unfrozen */
+	for (j = 1; j < f->shim_nr; j++) {
+		struct folio *t = f + j;
+
+		t->index = f->index + j;
+		t->shim_nr = 1;
+		t->shim_owner = m;
+		t->shim_gen++;
+		__atomic_store_n(&t->shim_trunc_seq, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->shim_add_seq, f->shim_add_seq, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->flags, __atomic_load_n(&f->flags,
+				 __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+		WRITE_ONCE(t->mapping, m);
+		shim_set_state(t, SHIM_PAGE_CACHE);
+		__atomic_store_n(&t->shim_refcount, 1, __ATOMIC_RELEASE);
+		shim_set_slot(m, f->index + j, t);
 	}
-	*start = end == (pgoff_t)-1 ? (pgoff_t)-1 : end + 1;
+	f->shim_nr = 1;
+	__atomic_store_n(&f->shim_refcount, 1, __ATOMIC_RELEASE);
+	done = true;
 out:
-	pthread_rwlock_unlock(&m->shim_lock);
-	return folio_batch_count(fbatch);
+	pthread_mutex_unlock(&m->shim_lock);
+	return done;
 }
 
-/* ---- rhashtable ---- */
-
-unsigned int shim_rht_insert_fail_every;
-static unsigned int shim_rht_inserts;
-static struct rhashtable *shim_rht_list;
-
-static unsigned long shim_rht_hash(const void *key, unsigned int len)
+unsigned long shim_seq_now(void)
 {
-	const unsigned char *p = key;
-	unsigned long h = 1469598103934665603UL;
-	unsigned int i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ p[i]) * 1099511628211UL;
-	return h ^ (h >> 29);
+	return __atomic_load_n(&shim_seq, __ATOMIC_SEQ_CST);
 }
 
-static void shim_rht_check_params(struct rhashtable *ht,
-				  const struct rhashtable_params *p)
+long shim_pool_check(void)
 {
-	if (p->key_len != ht->p.key_len || p->key_offset != ht->p.key_offset ||
-	    p->head_offset != ht->p.head_offset)
-		shim_bug(__FILE__, __LINE__, "rhashtable params differ from init");
-}
+	long bad = 0;
+	unsigned long i, j;
 
-int rhashtable_init(struct rhashtable *ht,
-		    const struct rhashtable_params *params)
-{
-	unsigned int i;
+#define SHIM_BAD(fmt, ...)						\
+	do {								\
+		if (bad++ < 5)						\
+			fprintf(stderr, "pool: pfn %#lx: " fmt "\n",	\
+				SHIM_PFN_BASE + i, ##__VA_ARGS__);	\
+	} while (0)
 
-	memset(ht, 0, sizeof(*ht));
-	if (!params->key_len || (!params->hashfn && params->obj_hashfn))
-		return -EINVAL;
-	ht->p = *params;
-	ht->nbuckets = 256;
-	ht->buckets = kcalloc(ht->nbuckets, sizeof(*ht->buckets), GFP_KERNEL);
-	if (!ht->buckets)
-		return -ENOMEM;
-	for (i = 0; i < ht->nbuckets; i++)
-		spin_lock_init(&ht->buckets[i].lock);
-	ht->shim_next = shim_rht_list;
-	shim_rht_list = ht;
-	return 0;
-}
+	for (i = 0; i < SHIM_NR_PAGES; i++) {
+		struct folio *f = &shim_pages[i];
+		int ref, state;
 
-void rhashtable_destroy(struct rhashtable *ht)
-{
-	struct rhashtable **pp;
-
-	if (atomic_long_read(&ht->nelems))
-		shim_error("destroying a hash table with %ld objects",
-			   atomic_long_read(&ht->nelems));
-	for (pp = &shim_rht_list; *pp; pp = &(*pp)->shim_next)
-		if (*pp == ht) {
-			*pp = ht->shim_next;
+		if (shim_page_offline(i))
+			continue;
+		ref = folio_ref_count(f);
+		state = shim_state(f);
+		switch (state) {
+		case SHIM_PAGE_FREE:
+		case SHIM_PAGE_ISOLATED:
+			if (ref || f->mapping || f->shim_nr != 1)
+				SHIM_BAD("free page: refcount %d mapping %p",
+					 ref, f->mapping);
+			if (state == SHIM_PAGE_ISOLATED)
+				SHIM_BAD("isolated at rest");
 			break;
-		}
-	kfree(ht->buckets);
-	ht->buckets = NULL;
-}
-
-struct rhashtable *shim_rht_first(void)
-{
-	return shim_rht_list;
-}
-
-#define OBJ_KEY(ht, obj)	((const char *)(obj) + (ht)->p.key_offset)
-#define HEAD_OBJ(ht, he)	((void *)((char *)(he) - (ht)->p.head_offset))
-
-/* The table's own hash and compare functions when it has them. */
-static unsigned long shim_rht_keyhash(struct rhashtable *ht, const void *key)
-{
-	if (ht->p.hashfn)
-		return ht->p.hashfn(key, ht->p.key_len, 0x5eed);
-	return shim_rht_hash(key, ht->p.key_len);
-}
-
-static bool shim_rht_match(struct rhashtable *ht, struct rhash_head *he,
-			   const void *key)
-{
-	struct rhashtable_compare_arg arg = { .ht = ht, .key = key };
-	const void *obj = HEAD_OBJ(ht, he);
-	bool same = !memcmp(OBJ_KEY(ht, obj), key, ht->p.key_len);
-
-	if (ht->p.obj_cmpfn && !ht->p.obj_cmpfn(&arg, obj) != same)
-		shim_bug(__FILE__, __LINE__, "obj_cmpfn disagrees with the key bytes");
-	return same;
-}
-
-void *shim_rht_lookup(struct rhashtable *ht, const void *key,
-		      const struct rhashtable_params *params)
-{
-	unsigned long h = shim_rht_keyhash(ht, key);
-	struct shim_rht_bucket *b = &ht->buckets[h % ht->nbuckets];
-	struct rhash_head *he;
-	void *obj = NULL;
-
-	shim_rht_check_params(ht, params);
-	spin_lock(&b->lock);
-	for (he = b->first; he; he = he->next) {
-		if (shim_rht_match(ht, he, key)) {
-			obj = HEAD_OBJ(ht, he);
+		case SHIM_PAGE_CACHE:
+			if (ref != 1)
+				SHIM_BAD("page cache folio (mapping %d index %lu): refcount %d, want 1",
+					 f->shim_owner->shim_id, f->index, ref);
+			if (f->mapping != f->shim_owner)
+				SHIM_BAD("mapping %p, owner %p", f->mapping,
+					 f->shim_owner);
+			for (j = 0; j < f->shim_nr; j++)
+				if (f->mapping && f->mapping->shim_slots[f->index + j] != f)
+					SHIM_BAD("not in its page cache at %lu",
+						 f->index + j);
 			break;
+		case SHIM_PAGE_TRUNC:
+			SHIM_BAD("truncated folio still referenced (refcount %d): a reference leaked",
+				 ref);
+			break;
+		case SHIM_PAGE_TAIL:
+			if (ref)
+				SHIM_BAD("tail page with refcount %d", ref);
+			break;
+		default:
+			SHIM_BAD("state %d", state);
 		}
 	}
-	spin_unlock(&b->lock);
-	return obj;
+#undef SHIM_BAD
+	return bad;
 }
 
-int shim_rht_insert(struct rhashtable *ht, struct rhash_head *obj,
-		    const struct rhashtable_params *params)
+/* ---- memory hotplug ---- */
+
+static bool shim_range_ok(unsigned long start_pfn, unsigned long nr)
 {
-	const void *key = OBJ_KEY(ht, HEAD_OBJ(ht, obj));
-	unsigned long h = shim_rht_keyhash(ht, key);
-	struct shim_rht_bucket *b = &ht->buckets[h % ht->nbuckets];
-	unsigned int every = READ_ONCE(shim_rht_insert_fail_every);
-	struct rhash_head *he;
-
-	shim_rht_check_params(ht, params);
-	if (every && __atomic_add_fetch(&shim_rht_inserts, 1,
-					__ATOMIC_RELAXED) % every == 0)
-		return -ENOMEM;
-	spin_lock(&b->lock);
-	if (obj->shim_in_table) {
-		spin_unlock(&b->lock);
-		shim_error("rhashtable: object %p inserted twice", obj);
-		return -EEXIST;
-	}
-	for (he = b->first; he; he = he->next) {
-		if (shim_rht_match(ht, he, key)) {
-			spin_unlock(&b->lock);
-			return -EEXIST;
-		}
-	}
-	obj->shim_hash = h;
-	obj->shim_in_table = true;
-	obj->next = b->first;
-	b->first = obj;
-	atomic_long_inc(&ht->nelems);
-	spin_unlock(&b->lock);
-	return 0;
-}
-
-int shim_rht_remove(struct rhashtable *ht, struct rhash_head *obj,
-		    const struct rhashtable_params *params)
-{
-	const void *key = OBJ_KEY(ht, HEAD_OBJ(ht, obj));
-	unsigned long h = shim_rht_keyhash(ht, key);
-	struct shim_rht_bucket *b = &ht->buckets[h % ht->nbuckets];
-	struct rhash_head **pp;
-
-	shim_rht_check_params(ht, params);
-	spin_lock(&b->lock);
-	for (pp = &b->first; *pp; pp = &(*pp)->next) {
-		if (*pp == obj) {
-			*pp = obj->next;
-			obj->next = NULL;
-			obj->shim_in_table = false;
-			atomic_long_dec(&ht->nelems);
-			spin_unlock(&b->lock);
-			return 0;
-		}
-	}
-	spin_unlock(&b->lock);
-	shim_error("rhashtable: removing object %p not in its bucket (%s)",
-		   obj, obj->shim_in_table ? "key changed while in the table" :
-		   "not in the table");
-	return -ENOENT;
-}
-
-/* Check a quiescent table; returns the number of objects in it. */
-long shim_rht_check(struct rhashtable *ht,
-		    bool (*obj_ok)(void *obj, void *arg), void *arg)
-{
-	long n = 0;
-	unsigned int i;
-
-	for (i = 0; i < ht->nbuckets; i++) {
-		struct rhash_head *he;
-
-		for (he = ht->buckets[i].first; he; he = he->next) {
-			void *obj = HEAD_OBJ(ht, he);
-			unsigned long h = shim_rht_keyhash(ht, OBJ_KEY(ht, obj));
-
-			if (h != he->shim_hash || h % ht->nbuckets != i)
-				shim_error("rhashtable: object %p's key changed while in the table",
-					   obj);
-			if (!he->shim_in_table)
-				shim_error("rhashtable: object %p linked but not marked",
-					   obj);
-			if (obj_ok && !obj_ok(obj, arg))
-				shim_error("rhashtable: bad object %p", obj);
-			n++;
-		}
-	}
-	if (n != atomic_long_read(&ht->nelems))
-		shim_error("rhashtable: %ld objects linked, nelems %ld", n,
-			   atomic_long_read(&ht->nelems));
-	return n;
-}
-
-/* ---- wait queues ---- */
-
-void init_waitqueue_head(wait_queue_head_t *wq)
-{
-	pthread_mutex_init(&wq->mutex, NULL);
-	pthread_cond_init(&wq->cond, NULL);
-	wq->seq = 0;
-	wq->sleepers = 0;
-}
-
-void wake_up(wait_queue_head_t *wq)
-{
-	pthread_mutex_lock(&wq->mutex);
-	wq->seq++;
-	pthread_cond_broadcast(&wq->cond);
-	pthread_mutex_unlock(&wq->mutex);
-}
-
-unsigned long shim_prepare_to_wait(wait_queue_head_t *wq)
-{
-	unsigned long seq;
-
-	shim_might_sleep(__FILE__, __LINE__);
-	pthread_mutex_lock(&wq->mutex);
-	if (!shim_task.queued) {
-		shim_task.queued = true;
-		__atomic_fetch_add(&wq->sleepers, 1, __ATOMIC_SEQ_CST);
-	}
-	seq = wq->seq;
-	pthread_mutex_unlock(&wq->mutex);
-	smp_mb();	/* set_current_state() */
-	return seq;
-}
-
-void shim_schedule_wait(wait_queue_head_t *wq, unsigned long seq)
-{
-	pthread_mutex_lock(&wq->mutex);
-	while (wq->seq == seq && !fatal_signal_pending(&shim_task))
-		pthread_cond_wait(&wq->cond, &wq->mutex);
-	pthread_mutex_unlock(&wq->mutex);
-}
-
-void shim_finish_wait(wait_queue_head_t *wq)
-{
-	pthread_mutex_lock(&wq->mutex);
-	if (shim_task.queued) {
-		shim_task.queued = false;
-		__atomic_fetch_sub(&wq->sleepers, 1, __ATOMIC_SEQ_CST);
-	}
-	pthread_mutex_unlock(&wq->mutex);
-}
-
-/* ---- shrinkers ---- */
-
-#define SHIM_MAX_SHRINKERS 4
-static struct shrinker *shim_shrinkers[SHIM_MAX_SHRINKERS];
-
-static void shim_shrinker_add(struct shrinker *s)
-{
-	int i;
-
-	for (i = 0; i < SHIM_MAX_SHRINKERS; i++)
-		if (!shim_shrinkers[i]) {
-			shim_shrinkers[i] = s;
-			s->shim_registered = true;
-			return;
-		}
-	shim_bug(__FILE__, __LINE__, "too many shrinkers");
-}
-
-static void shim_shrinker_del(struct shrinker *s)
-{
-	int i;
-
-	if (__atomic_load_n(&s->shim_active, __ATOMIC_ACQUIRE))
-		shim_error("shrinker %s freed while its callbacks run",
-			   s->shim_name);
-	for (i = 0; i < SHIM_MAX_SHRINKERS; i++)
-		if (shim_shrinkers[i] == s) {
-			shim_shrinkers[i] = NULL;
-			s->shim_registered = false;
-			return;
-		}
-	shim_error("shrinker %s was not registered", s->shim_name);
-}
-
-struct shrinker *shrinker_alloc(unsigned int flags, const char *fmt, ...)
-{
-	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
-	va_list ap;
-
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s->shim_name, sizeof(s->shim_name), fmt, ap);
-	va_end(ap);
-	s->flags = flags;
-	s->shim_allocated = true;
-	return s;
-}
-
-void shrinker_register(struct shrinker *s)
-{
-	if (!s->shim_allocated || !s->count_objects || !s->scan_objects)
-		shim_error("registering a shrinker without callbacks");
-	shim_shrinker_add(s);
-}
-
-void shrinker_free(struct shrinker *s)
-{
-	if (!s)
-		return;
-	if (s->shim_registered)
-		shim_shrinker_del(s);
-	kfree(s);
-}
-
-int register_shrinker(struct shrinker *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->shim_name, sizeof(s->shim_name), fmt, ap);
-	va_end(ap);
-	if (shim_alloc_fail_in > 0 && --shim_alloc_fail_in == 0)
-		return -ENOMEM;
-	shim_shrinker_add(s);
-	return 0;
-}
-
-void unregister_shrinker(struct shrinker *s)
-{
-	shim_shrinker_del(s);
-}
-
-int shim_nr_shrinkers(void)
-{
-	int i, n = 0;
-
-	for (i = 0; i < SHIM_MAX_SHRINKERS; i++)
-		n += !!READ_ONCE(shim_shrinkers[i]);
-	return n;
+	return start_pfn >= SHIM_PFN_BASE && nr && !(nr % 4) &&
+	       !((start_pfn - SHIM_PFN_BASE) % 4) &&
+	       start_pfn - SHIM_PFN_BASE + nr <= SHIM_NR_PAGES;
 }
 
 /*
- * One reclaim pass over the registered shrinkers: count, then scan up to
- * @nr_to_scan objects in batches as do_shrink_slab() does.  Returns the
- * objects freed; *@count gets the first count.
+ * offline_pages(): isolate the range, get every page in it free (here by
+ * truncating the page cache folios there: no migration), then
+ * MEM_OFFLINE; after it the struct pages are gone.
  */
-unsigned long shim_shrink_all(unsigned long nr_to_scan, unsigned long *count)
+int shim_memory_offline(unsigned long start_pfn, unsigned long nr)
 {
-	unsigned long freed = 0;
+	unsigned long first = start_pfn - SHIM_PFN_BASE, i, idx;
+	struct timespec t0, t;
+	bool busy;
+	int k, ret;
+
+	shim_assert(shim_range_ok(start_pfn, nr));
+	ret = shim_memory_notify(MEM_GOING_OFFLINE, start_pfn, nr);
+	if (ret & NOTIFY_STOP_MASK) {
+		shim_memory_notify(MEM_CANCEL_OFFLINE, start_pfn, nr);
+		return -EBUSY;
+	}
+	pthread_mutex_lock(&shim_pool_lock);
+	for (i = first; i < first + nr; i++) {
+		struct folio *f = &shim_pages[i];
+
+		shim_assert(!shim_offline[i]);
+		f->shim_isolate = 1;
+		if (shim_state(f) == SHIM_PAGE_FREE) {
+			shim_free_unlink(f);
+			shim_set_state(f, SHIM_PAGE_ISOLATED);
+		}
+	}
+	pthread_mutex_unlock(&shim_pool_lock);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		/* truncate the page cache folios in the range */
+		for (k = 0; k < SHIM_MAX_MAPPINGS; k++) {
+			struct address_space *m;
+
+			pthread_mutex_lock(&shim_mappings_lock);
+			m = shim_mappings[k];
+			pthread_mutex_unlock(&shim_mappings_lock);
+			if (!m)
+				continue;
+			for (idx = 0; idx < m->shim_npages; idx++) {
+				struct folio *f;
+
+				pthread_mutex_lock(&m->shim_lock);
+				f = shim_slot(m, idx);
+				if (f && (f - shim_pages < (long)first ||
+					  f - shim_pages >= (long)(first + nr)))
+					f = NULL;
+				if (f)
+					shim_pc_remove(m, f);
+				pthread_mutex_unlock(&m->shim_lock);
+				if (f)
+					folio_put(f);
+			}
+		}
+		busy = false;
+		for (i = first; i < first + nr && !busy; i++)
+			busy = shim_state(&shim_pages[i]) != SHIM_PAGE_ISOLATED;
+		if (!busy)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 60) {
+			shim_error("offline: pfn %#lx still in use after 60 s",
+				   SHIM_PFN_BASE + i - 1);
+			abort();
+		}
+		usleep(100);
+	}
+	shim_memory_notify(MEM_OFFLINE, start_pfn, nr);
+	/* the struct pages go away (the pool scans them under its lock) */
+	pthread_mutex_lock(&shim_pool_lock);
+	for (i = first; i < first + nr; i++) {
+		shim_set_state(&shim_pages[i], SHIM_PAGE_OFFLINE);
+		__atomic_store_n(&shim_offline[i], 1, __ATOMIC_RELEASE);
+	}
+	ASAN_POISON_MEMORY_REGION(&shim_pages[first], nr * sizeof(shim_pages[0]));
+	pthread_mutex_unlock(&shim_pool_lock);
+	return 0;
+}
+
+void shim_memory_online(unsigned long start_pfn, unsigned long nr)
+{
+	unsigned long first = start_pfn - SHIM_PFN_BASE, i;
+
+	shim_assert(shim_range_ok(start_pfn, nr));
+	shim_memory_notify(MEM_GOING_ONLINE, start_pfn, nr);
+	pthread_mutex_lock(&shim_pool_lock);
+	ASAN_UNPOISON_MEMORY_REGION(&shim_pages[first],
+				    nr * sizeof(shim_pages[0]));
+	for (i = first + nr; i-- > first;) {
+		struct folio *f = &shim_pages[i];
+
+		shim_assert(shim_offline[i]);
+		/* a new memory map: nothing of the old pages survives */
+		memset(f, 0, sizeof(*f));
+		f->shim_nr = 1;
+		f->shim_state = SHIM_PAGE_FREE;
+		__atomic_store_n(&shim_offline[i], 0, __ATOMIC_RELEASE);
+		shim_free_push(f);
+	}
+	pthread_mutex_unlock(&shim_pool_lock);
+	shim_memory_notify(MEM_ONLINE, start_pfn, nr);
+}
+
+/* Every page starts free, refcount 0, a single page. */
+__attribute__((constructor)) static void shim_pool_init(void)
+{
 	int i;
 
-	*count = 0;
-	for (i = 0; i < SHIM_MAX_SHRINKERS; i++) {
-		struct shrinker *s = READ_ONCE(shim_shrinkers[i]);
-		struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
-		unsigned long n, todo, ret;
-
-		if (!s)
-			continue;
-		__atomic_fetch_add(&s->shim_active, 1, __ATOMIC_ACQ_REL);
-		n = s->count_objects(s, &sc);
-		*count += n == SHRINK_EMPTY ? 0 : n;
-		todo = n == SHRINK_EMPTY ? 0 : min_t(unsigned long, n, nr_to_scan);
-		while (todo) {
-			sc.nr_to_scan = min_t(unsigned long, todo, 128);
-			sc.nr_scanned = 0;
-			ret = s->scan_objects(s, &sc);
-			if (ret == SHRINK_STOP)
-				break;
-			if (sc.nr_scanned != sc.nr_to_scan)
-				shim_error("shrinker: nr_scanned %lu for nr_to_scan %lu",
-					   sc.nr_scanned, sc.nr_to_scan);
-			freed += ret;
-			todo -= sc.nr_to_scan;
-		}
-		__atomic_fetch_sub(&s->shim_active, 1, __ATOMIC_ACQ_REL);
+	for (i = 0; i < SHIM_NR_PAGES; i++) {
+		shim_pages[i].shim_nr = 1;
+		shim_pages[i].shim_prev_free = -1;
+		shim_pages[i].shim_next_free = -1;
 	}
-	return freed;
+	shim_pool_reset(SHIM_NR_PAGES);
 }

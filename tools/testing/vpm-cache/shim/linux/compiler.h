@@ -16,16 +16,9 @@
 #define __printf(a, b)		__shim_attr(__format__(printf, a, b))
 #define __must_check		__shim_attr(__warn_unused_result__)
 #define __maybe_unused		__shim_attr(__unused__)
-/* sparse lock-context annotations: nothing for the compiler */
-#define __acquires(x)
-#define __releases(x)
-#define __must_hold(x)
 #define __percpu
 #define __rcu
 #define __user
-#define __iomem
-#define __force
-#define __bitwise
 #define __init
 #define __exit
 #define SMP_CACHE_BYTES		64
@@ -44,15 +37,6 @@ do {									\
 static inline void barrier(void)
 {
 	__asm__ __volatile__("" : : : "memory");
-}
-
-/*
- * Full barrier, x86 only: what smp_mb() is for the kernel.  A fence is
- * invisible to ThreadSanitizer, which models only atomics and locks.
- */
-static inline void smp_mb(void)
-{
-	__asm__ __volatile__("mfence" : : : "memory");
 }
 
 #endif /* _SHIM_LINUX_COMPILER_H */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space shim: just enough of <linux/fs.h> for vpm_compat.h and a
- * fake page cache.  A struct address_space is an array of folio pointers
- * indexed by page index (a large folio fills several entries), guarded by
- * a rwlock: lookups read-lock, the harness's truncation write-locks.
+ * User-space shim: struct address_space, the fake page cache.  It is an
+ * array of folio pointers indexed by page index (a large folio fills
+ * several entries).  Lookups are lockless, as the kernel's: load the
+ * entry, folio_try_get(), check the entry still names the folio.  Adding,
+ * truncating and splitting folios take the mapping's lock.
  */
 #ifndef _SHIM_LINUX_FS_H
 #define _SHIM_LINUX_FS_H
@@ -14,52 +15,10 @@
 struct folio;
 
 struct address_space {
-	pthread_rwlock_t shim_lock;
+	pthread_mutex_t shim_lock;	/* writers of shim_slots */
 	unsigned long shim_npages;
-	struct folio **shim_folios;
+	struct folio **shim_slots;	/* atomic pointers */
 	int shim_id;
 };
-
-struct timespec64 {
-	s64 tv_sec;
-	long tv_nsec;
-};
-
-#define I_NEW		BIT(3)
-
-struct inode {
-	struct address_space *i_mapping;
-	struct timespec64 i_atime;
-	struct timespec64 i_mtime;
-	unsigned long i_state;
-};
-
-struct file;
-struct dentry;
-struct kiocb;
-struct kstat;
-struct pipe_inode_info;
-struct user_namespace;
-struct mnt_idmap;
-struct writeback_control;
-
-/* The vpmfs half of vpm_compat.h only needs these to compile. */
-static inline void generic_fillattr(struct user_namespace *ns,
-				    struct inode *inode, struct kstat *stat)
-{
-	abort();
-}
-
-static inline struct timespec64 inode_set_ctime_current(struct inode *inode)
-{
-	abort();
-}
-
-static inline ssize_t filemap_splice_read(struct file *in, loff_t *ppos,
-					  struct pipe_inode_info *pipe,
-					  size_t len, unsigned int flags)
-{
-	abort();
-}
 
 #endif /* _SHIM_LINUX_FS_H */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space shim: the assorted helpers of <linux/kernel.h>, printk,
- * WARN_ON and ERR_PTR.  Warnings are counted; the harness fails a test
- * on any it did not expect.
+ * User-space shim: the assorted helpers of <linux/kernel.h>, printk and
+ * WARN_ON.  Messages are recorded and warnings counted; the harness fails
+ * on any warning it did not expect.
  */
 #ifndef _SHIM_LINUX_KERNEL_H
 #define _SHIM_LINUX_KERNEL_H
@@ -18,8 +18,6 @@
 #ifndef KBUILD_MODNAME
 #define KBUILD_MODNAME "vpm"
 #endif
-
-#define ERESTARTSYS	512
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #ifndef offsetof
@@ -49,8 +47,6 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 __printf(2, 3) void shim_printk(int level, const char *fmt, ...);
 #define SHIM_LOGLEVEL_ERR	3
 #define SHIM_LOGLEVEL_WARN	4
-#define SHIM_LOGLEVEL_INFO	6
-#define SHIM_LOGLEVEL_DEBUG	7
 #define pr_err(fmt, ...)	shim_printk(3, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	shim_printk(4, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_notice(fmt, ...)	shim_printk(5, pr_fmt(fmt), ##__VA_ARGS__)
@@ -77,30 +73,10 @@ do {									\
 		shim_bug(__FILE__, __LINE__, #cond);			\
 } while (0)
 
-/* <linux/err.h> */
-#define MAX_ERRNO	4095
-#define IS_ERR_VALUE(x)	unlikely((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
-static inline void *ERR_PTR(long error)
-{
-	return (void *)error;
-}
-
-static inline long PTR_ERR(const void *ptr)
-{
-	return (long)ptr;
-}
-
-static inline bool IS_ERR(const void *ptr)
-{
-	return IS_ERR_VALUE(ptr);
-}
-
-static inline bool IS_ERR_OR_NULL(const void *ptr)
-{
-	return !ptr || IS_ERR_VALUE(ptr);
-}
-
-/* Sleeping: checked against held spinlocks and preempt_disable(). */
+/*
+ * Sleeping: aborts with a spinlock held or inside an RCU read-side
+ * critical section; cond_resched() also yields the CPU.
+ */
 void shim_might_sleep(const char *file, int line);
 #define might_sleep()	shim_might_sleep(__FILE__, __LINE__)
 void shim_cond_resched(const char *file, int line);

@@ -1,12 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space shim: pages and folios.
+ * User-space shim: struct pages and folios.
  *
- * A folio is a heap object with an atomic reference count followed by its
- * pages.  folio_get() on a freed folio and folio_put() below zero abort;
- * the last folio_put() frees the memory, so AddressSanitizer catches any
- * later use.  The harness keeps a registry of live folios to check every
- * reference count at the end of a test.
+ * As in the kernel, struct page memory is never freed: every folio is a
+ * page of a fixed pool (shim_pages[], the memory map) that lives for the
+ * whole run, so a stale folio pointer always points at a struct page.
+ * A large folio is its head page followed by tail pages, as in the memory
+ * map.  A free page has refcount 0 and no mapping, and may be allocated
+ * again, for the same or another (mapping, index), or as a tail of a large
+ * folio (tails keep refcount 0).  folio_try_get() fails on refcount 0 (a
+ * free page, a tail or a frozen folio) and is the only way to reference a
+ * folio found without a reference; folio_get() on a refcount-0 folio, a
+ * put below zero and dropping the last reference of a folio still in a
+ * page cache abort.  Reading a free page is legal; touching a page of
+ * memory taken offline (shim_memory_offline()) aborts.
+ *
+ * A page is handed out as the kernel does it: the page allocator gives it
+ * refcount 1 with clear flags (its ->index is whatever its last use left),
+ * then __filemap_add_folio() sets ->mapping and then ->index while holding
+ * that reference, publishes it, and the read marks it uptodate.
  */
 #ifndef _SHIM_LINUX_MM_H
 #define _SHIM_LINUX_MM_H
@@ -20,69 +32,79 @@
 
 #define PG_locked	0
 #define PG_uptodate	3
-#define PG_dirty	4
 
-struct page {
-	struct folio *shim_folio;
-	unsigned long shim_pad;
+/* What a page of the pool is (harness bookkeeping). */
+enum shim_page_state {
+	SHIM_PAGE_FREE,		/* on the pool's free list */
+	SHIM_PAGE_CACHE,	/* head of a folio in a page cache */
+	SHIM_PAGE_TRUNC,	/* head of a folio removed from it, referenced */
+	SHIM_PAGE_TAIL,		/* tail page of a large folio */
+	SHIM_PAGE_ISOLATED,	/* free, in a range being taken offline */
+	SHIM_PAGE_OFFLINE,	/* its memory is gone */
 };
 
 struct folio {
 	int shim_refcount;		/* atomic */
-	unsigned long flags;		/* atomic bit ops */
+	int shim_state;			/* atomic: enum shim_page_state */
+	unsigned long flags;
+	/*
+	 * Cleared by truncation while others hold references: marked
+	 * accesses (the kernel's plain store is assumed atomic by KCSAN).
+	 */
 	struct address_space *mapping;
+	/* Stable while referenced (written only at refcount 0). */
 	pgoff_t index;
-	unsigned int shim_nr;
-	bool shim_in_mapping;		/* under mapping->shim_lock */
-	struct folio *shim_next, *shim_prev;	/* live-folio registry */
-	struct page shim_page[];
+	unsigned long shim_nr;		/* pages in the folio */
+	/* Harness bookkeeping below; vpm_cache.c never sees it. */
+	struct address_space *shim_owner;	/* mapping allocated for */
+	unsigned long shim_trunc_seq;	/* atomic: when truncated, or 0 */
+	unsigned long shim_add_seq;	/* atomic: when added, or 0 */
+	unsigned int shim_gen;		/* times allocated */
+	int shim_isolate;		/* pool lock: going offline */
+	int shim_listed;		/* pool lock: on the free list */
+	int shim_prev_free;		/* pool lock: free list links */
+	int shim_next_free;
 };
 
+bool shim_folio_try_get(struct folio *folio, const char *file, int line);
 void shim_folio_get(struct folio *folio, const char *file, int line);
 void shim_folio_put(struct folio *folio, const char *file, int line);
-#define folio_get(f)	shim_folio_get(f, __FILE__, __LINE__)
-#define folio_put(f)	shim_folio_put(f, __FILE__, __LINE__)
+unsigned long shim_folio_pfn(const struct folio *folio, const char *file,
+			     int line);
+#define folio_try_get(f)	shim_folio_try_get(f, __FILE__, __LINE__)
+#define folio_get(f)		shim_folio_get(f, __FILE__, __LINE__)
+#define folio_put(f)		shim_folio_put(f, __FILE__, __LINE__)
+/* Arithmetic on the memory map, as with SPARSEMEM_VMEMMAP: no access. */
+#define folio_pfn(f)		shim_folio_pfn(f, __FILE__, __LINE__)
 
-static inline struct folio *page_folio(struct page *page)
-{
-	return page->shim_folio;
-}
-
-static inline struct page *folio_page(struct folio *folio, unsigned long n)
-{
-	return &folio->shim_page[n];
-}
-
-static inline unsigned long folio_page_idx(struct folio *folio,
-					   struct page *page)
-{
-	return page - folio->shim_page;
-}
-
-static inline long folio_nr_pages(struct folio *folio)
+/* Callers hold a reference, so the size is stable. */
+static inline long folio_nr_pages(const struct folio *folio)
 {
 	return folio->shim_nr;
 }
 
-static inline int folio_ref_count(struct folio *folio)
+/* Acquire, as the kernel's: what was written before the read is seen. */
+static inline bool folio_test_uptodate(const struct folio *folio)
 {
-	return __atomic_load_n(&folio->shim_refcount, __ATOMIC_RELAXED);
+	return __atomic_load_n(&folio->flags, __ATOMIC_ACQUIRE) &
+		BIT(PG_uptodate);
 }
 
-static inline bool folio_test_locked(struct folio *folio)
+/* The harness never locks folios (its insertions are not uptodate). */
+static inline bool folio_test_locked(const struct folio *folio)
 {
 	return __atomic_load_n(&folio->flags, __ATOMIC_RELAXED) &
 		BIT(PG_locked);
 }
 
-static inline void get_page(struct page *page)
+static inline void folio_mark_uptodate(struct folio *folio)
 {
-	folio_get(page_folio(page));
+	__atomic_fetch_or(&folio->flags, BIT(PG_uptodate), __ATOMIC_RELEASE);
 }
 
-static inline void put_page(struct page *page)
+static inline int folio_ref_count(const struct folio *folio)
 {
-	folio_put(page_folio(page));
+	return __atomic_load_n(&folio->shim_refcount, __ATOMIC_RELAXED);
 }
 
 extern unsigned long shim_totalram_pages;

@@ -9,6 +9,8 @@
 #define MODULE_LICENSE(x)
 #define MODULE_DESCRIPTION(x)
 #define MODULE_AUTHOR(x)
+#define EXPORT_SYMBOL(x)
+#define EXPORT_SYMBOL_GPL(x)
 #define module_param(name, type, perm)
 #define MODULE_PARM_DESC(name, desc)
 

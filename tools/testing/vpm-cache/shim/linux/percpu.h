@@ -5,10 +5,9 @@
  * Each thread runs "on" a fake CPU (current->cpu, set by the harness,
  * which may migrate it between operations).  A per-CPU area is one unit
  * per possible CPU at a fixed stride, so per_cpu_ptr() and the this_cpu_*
- * operations add a CPU offset to the address, as the kernel does.
- * this_cpu_* operations are atomic (several threads may share a fake
- * CPU); get_cpu_ptr() disables "preemption" by taking the fake CPU's
- * mutex, so code between it and put_cpu_ptr() runs alone on that CPU.
+ * operations add a CPU offset to the address, as the kernel does.  The
+ * this_cpu_* operations are relaxed atomics: they are preemption and
+ * interrupt safe in the kernel, and several threads may share a fake CPU.
  */
 #ifndef _SHIM_LINUX_PERCPU_H
 #define _SHIM_LINUX_PERCPU_H
@@ -22,8 +21,6 @@ extern int shim_nr_cpus;
 int shim_cpu(void);
 void *shim_alloc_percpu(size_t size, size_t align);
 void free_percpu(void *ptr);
-void preempt_disable(void);
-void preempt_enable(void);
 
 #define alloc_percpu(type)						\
 	((type *)shim_alloc_percpu(sizeof(type), __alignof__(type)))
@@ -32,9 +29,6 @@ void preempt_enable(void);
 #define this_cpu_ptr(ptr)	per_cpu_ptr(ptr, shim_cpu())
 #define raw_cpu_ptr(ptr)	this_cpu_ptr(ptr)
 #define smp_processor_id()	shim_cpu()
-
-#define get_cpu_ptr(ptr)	({ preempt_disable(); this_cpu_ptr(ptr); })
-#define put_cpu_ptr(ptr)	do { (void)(ptr); preempt_enable(); } while (0)
 
 #define this_cpu_add(pcp, n)						\
 	((void)__atomic_fetch_add(this_cpu_ptr(&(pcp)), (n), __ATOMIC_RELAXED))

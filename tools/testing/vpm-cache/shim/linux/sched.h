@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * User-space shim: the current task.  Each thread has one; it carries the
- * fake CPU the thread runs on, the held-lock stack of the shim lockdep,
- * the preempt count and a "fatal signal" flag the harness can raise.
+ * fake CPU the thread runs on, the held-lock stack of the shim lockdep and
+ * its RCU read-side nesting and reader record.
  */
 #ifndef _SHIM_LINUX_SCHED_H
 #define _SHIM_LINUX_SCHED_H
@@ -15,17 +15,16 @@ struct shim_held_lock {
 	spinlock_t *lock;	/* the lock held */
 	int cls;
 	bool trylock;
-	const char *file;
 };
+
+struct shim_rcu_reader;
 
 struct task_struct {
 	int cpu;
-	int preempt_count;
-	int locked_cpu;
 	int nheld;
 	struct shim_held_lock held[SHIM_MAX_HELD];
-	int killed;			/* atomic */
-	bool queued;			/* on a wait queue */
+	int rcu_nesting;
+	struct shim_rcu_reader *rcu;	/* registered while the task lives */
 	char comm[16];
 };
 

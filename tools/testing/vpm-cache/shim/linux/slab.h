@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * User-space shim: kmalloc and friends on the C heap (AddressSanitizer
- * reports leaks and misuse).  Allocations are cache-line aligned, as
- * kmalloc's size classes are.  GFP_KERNEL allocations may sleep and are
- * checked against held spinlocks.  The harness can make the n-th
- * allocation fail (shim_alloc_fail_in).
+ * reports leaks and misuse; the shim also counts live allocations so a
+ * test can check for leaks under ThreadSanitizer).  Allocations are
+ * cache-line aligned, as kmalloc's size classes are.  GFP_KERNEL
+ * allocations may sleep and are checked against held spinlocks and RCU
+ * read-side sections.  The harness can make the n-th fallible call fail
+ * (shim_fail_in: every allocation, alloc_percpu() and
+ * register_memory_notifier() count).
  */
 #ifndef _SHIM_LINUX_SLAB_H
 #define _SHIM_LINUX_SLAB_H
@@ -17,19 +20,12 @@
 #define GFP_NOWAIT	0x02u
 #define GFP_KERNEL	0x10u
 
-extern int shim_alloc_fail_in;	/* > 0: the n-th allocation from now fails */
-void *shim_kmalloc(size_t size, gfp_t gfp, const char *file, int line);
+void *shim_kmalloc_array(size_t n, size_t size, gfp_t gfp,
+			 const char *file, int line);
 void kfree(const void *p);
 
-static inline void *shim_kmalloc_array(size_t n, size_t size, gfp_t gfp,
-				       const char *file, int line)
-{
-	if (size && n > SIZE_MAX / size)
-		return NULL;
-	return shim_kmalloc(n * size, gfp, file, line);
-}
-
-#define kmalloc(size, gfp)	shim_kmalloc(size, gfp, __FILE__, __LINE__)
+#define kmalloc(size, gfp)						\
+	shim_kmalloc_array(1, size, gfp, __FILE__, __LINE__)
 #define kzalloc(size, gfp)	kmalloc(size, (gfp) | __GFP_ZERO)
 #define kmalloc_array(n, size, gfp)					\
 	shim_kmalloc_array(n, size, gfp, __FILE__, __LINE__)

@@ -8,7 +8,8 @@
  * dependencies and aborts on a cycle, on recursive locking of one class,
  * on unlocking a lock the caller does not hold, and on
  * lockdep_assert_held() of a lock the caller does not hold.  Trylocks add
- * no dependency, as in lockdep.
+ * no dependency, as in lockdep.  The number of tasks blocked in
+ * spin_lock() is kept, so a test can wait until one is.
  */
 #ifndef _SHIM_LINUX_SPINLOCK_H
 #define _SHIM_LINUX_SPINLOCK_H
@@ -24,6 +25,7 @@ struct lock_class_key {
 struct shim_spinlock {
 	pthread_mutex_t mutex;
 	void *owner;		/* struct task_struct *, relaxed atomic */
+	int waiters;		/* atomic: tasks inside spin_lock() */
 	int cls;
 	const char *name;
 };
@@ -36,6 +38,7 @@ void spin_lock(spinlock_t *lock);
 int spin_trylock(spinlock_t *lock);
 void spin_unlock(spinlock_t *lock);
 bool shim_lock_held(spinlock_t *lock);
+int shim_lock_waiters(spinlock_t *lock);
 void shim_lockdep_assert_held(spinlock_t *lock, const char *file, int line);
 
 #define spin_lock_init(lock)						\

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* User-space shim: struct iov_iter is only passed by pointer here. */
+/* User-space shim: <vpm/vpm.h> only passes struct iov_iter by pointer. */
 #ifndef _SHIM_LINUX_UIO_H
 #define _SHIM_LINUX_UIO_H
 
