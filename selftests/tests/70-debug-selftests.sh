@@ -4,8 +4,8 @@
 # The debug tier (issue #6): on the lockdep/KASAN/kmemleak/DEBUG_VM/
 # DEBUG_PAGEALLOC/UBSAN kernel of scripts/debug-kernel (Debian's newest
 # linux-source, 7.2), run test_vpm under every cache configuration, the
-# vpmfs POSIX suite, the randomized exerciser, the concurrency suite and
-# the write rules.  vmtest unmounts vpmfs,
+# vpmfs POSIX suite, the randomized exerciser, the concurrency suite, the
+# write rules and the no-pin suite.  vmtest unmounts vpmfs,
 # rmmods the modules and runs a kmemleak scan after each command, and
 # fails on any report in the kernel log.
 set -euo pipefail
@@ -22,8 +22,11 @@ export VPMFS_EXERCISER_OPS=1000
 # would cost 20 minutes)
 export VPMFS_RACE_SCALE=${VPMFS_RACE_SCALE:-15}
 export VPMFS_RACE_ARGS=${VPMFS_RACE_ARGS:--m vpm}
+# (the no-pin suite: copy=vpm only; this kernel has no memcg and no NUMA,
+# so its memcg and migration scenarios skip, drop_caches and pipes run)
+export VPM_NOPIN_MODES=${VPM_NOPIN_MODES:-vpm}
 for t in 10-test-vpm 41-vpmfs-posix 42-vpmfs-exerciser 46-vpmfs-race \
-	47-vpmfs-write-rules; do
+	47-vpmfs-write-rules 48-vpm-nopin; do
 	s=$(date +%s)
 	if "$top/selftests/tests/$t.sh"; then
 		echo "# debug: $t passed ($(($(date +%s) - s)) s)"
