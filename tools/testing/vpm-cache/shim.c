@@ -137,6 +137,19 @@ void shim_bug(const char *file, int line, const char *what)
 	abort();
 }
 
+/* shim_bug() with a printf-style description. */
+static __printf(3, 4) void shim_bugf(const char *file, int line,
+				     const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	shim_bug(file, line, what);
+}
+
 /* ---- lockdep ---- */
 
 #define SHIM_MAX_CLASSES 32
@@ -336,7 +349,7 @@ long shim_live_allocs(void)
  * Large allocations (hash tables of big caches) are anonymous mappings:
  * zero without being touched, so sizing tests stay cheap.
  */
-#define SHIM_BIG	(1UL << 20)
+#define SHIM_BIG	BIT(20)
 static struct {
 	void *p;
 	size_t len;
@@ -531,7 +544,7 @@ void rcu_read_lock(void)
 void rcu_read_unlock(void)
 {
 	if (shim_task.rcu_nesting <= 0)
-		shim_bug(__FILE__, __LINE__, "rcu_read_unlock() without lock");
+		shim_bugf(__FILE__, __LINE__, "%s() without lock", __func__);
 	if (--shim_task.rcu_nesting)
 		return;
 	/* everything the reader did happens before the grace period ends */
@@ -697,7 +710,8 @@ static void shim_page_gone(const struct folio *f, const char *what,
 			   const char *file, int line)
 {
 	if (__atomic_load_n(&shim_offline[shim_page_nr(f)], __ATOMIC_ACQUIRE)) {
-		fprintf(stderr, "BUG: %s:%d: %s on the struct page of pfn %#lx, whose memory is offline [%s]\n",
+		fprintf(stderr,
+			"BUG: %s:%d: %s on the struct page of pfn %#lx, whose memory is offline [%s]\n",
 			file, line, what, SHIM_PFN_BASE + shim_page_nr(f),
 			shim_task.comm);
 		abort();
@@ -727,7 +741,8 @@ static void shim_free_unlink(struct folio *f)
 		shim_free_head = f->shim_next_free;
 	if (f->shim_next_free >= 0)
 		shim_pages[f->shim_next_free].shim_prev_free = f->shim_prev_free;
-	f->shim_prev_free = f->shim_next_free = -1;
+	f->shim_prev_free = -1;
+	f->shim_next_free = -1;
 	shim_nr_free--;
 }
 
@@ -770,7 +785,8 @@ void shim_pool_reset(unsigned long npages)
 		if (shim_offline[i] || shim_state(f) != SHIM_PAGE_FREE ||
 		    folio_ref_count(f))
 			shim_bug(__FILE__, __LINE__, "pool reset with pages in use");
-		f->shim_prev_free = f->shim_next_free = -1;
+		f->shim_prev_free = -1;
+		f->shim_next_free = -1;
 		f->shim_listed = 0;
 	}
 	shim_pool_limit = npages;
@@ -837,7 +853,8 @@ static void shim_folio_free(struct folio *f, const char *file, int line)
 	unsigned long nr = f->shim_nr, j;
 
 	if (READ_ONCE(f->mapping) || shim_state(f) != SHIM_PAGE_TRUNC) {
-		fprintf(stderr, "BUG: %s:%d: last reference of a page-cache folio (pfn %#lx) dropped [%s]\n",
+		fprintf(stderr,
+			"BUG: %s:%d: last reference of a page-cache folio (pfn %#lx) dropped [%s]\n",
 			file, line, folio_pfn(f), shim_task.comm);
 		abort();
 	}
@@ -886,7 +903,8 @@ void shim_folio_get(struct folio *f, const char *file, int line)
 	shim_page_gone(f, "folio_get()", file, line);
 	old = __atomic_fetch_add(&f->shim_refcount, 1, __ATOMIC_RELAXED);
 	if (old <= 0) {
-		fprintf(stderr, "BUG: %s:%d: folio_get() on a folio with refcount %d (free, tail or frozen) [%s]\n",
+		fprintf(stderr,
+			"BUG: %s:%d: folio_get() on a folio with refcount %d (free, tail or frozen) [%s]\n",
 			file, line, old, shim_task.comm);
 		abort();
 	}
@@ -900,7 +918,8 @@ void shim_folio_put(struct folio *f, const char *file, int line)
 	shim_page_gone(f, "folio_put()", file, line);
 	new = __atomic_sub_fetch(&f->shim_refcount, 1, __ATOMIC_ACQ_REL);
 	if (new < 0) {
-		fprintf(stderr, "BUG: %s:%d: folio_put() underflow: refcount %d (a put without a reference) [%s]\n",
+		fprintf(stderr,
+			"BUG: %s:%d: folio_put() underflow: refcount %d (a put without a reference) [%s]\n",
 			file, line, new, shim_task.comm);
 		abort();
 	}
@@ -1137,8 +1156,9 @@ bool shim_pc_split(struct address_space *m, pgoff_t index)
 		t->shim_gen++;
 		__atomic_store_n(&t->shim_trunc_seq, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&t->shim_add_seq, f->shim_add_seq, __ATOMIC_RELAXED);
-		__atomic_store_n(&t->flags, __atomic_load_n(&f->flags,
-				 __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+		__atomic_store_n(&t->flags,
+				 __atomic_load_n(&f->flags, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
 		WRITE_ONCE(t->mapping, m);
 		shim_set_state(t, SHIM_PAGE_CACHE);
 		__atomic_store_n(&t->shim_refcount, 1, __ATOMIC_RELEASE);
@@ -1188,7 +1208,7 @@ long shim_pool_check(void)
 			break;
 		case SHIM_PAGE_CACHE:
 			if (ref != 1)
-				SHIM_BAD("page cache folio (mapping %d index %lu): refcount %d, want 1",
+				SHIM_BAD("cached folio (mapping %d index %lu): refcount %d, want 1",
 					 f->shim_owner->shim_id, f->index, ref);
 			if (f->mapping != f->shim_owner)
 				SHIM_BAD("mapping %p, owner %p", f->mapping,
@@ -1199,7 +1219,7 @@ long shim_pool_check(void)
 						 f->index + j);
 			break;
 		case SHIM_PAGE_TRUNC:
-			SHIM_BAD("truncated folio still referenced (refcount %d): a reference leaked",
+			SHIM_BAD("truncated folio referenced (refcount %d): a reference leaked",
 				 ref);
 			break;
 		case SHIM_PAGE_TAIL:

@@ -9,9 +9,10 @@
  * - unit tests: miss then hit; a lookup returns only a folio whose own
  *   identity matches (a freed folio, one reused for another mapping or
  *   index, as a tail or after a split, a truncated one, one in the middle
- *   of its insertion) and holds exactly one reference on it; LRU order, second chance, queue swaps; the
- *   freelists and the CPU rotor; CONTEND; fault injection; sizing; init
- *   failures; the memory hotplug notifier and its grace period;
+ *   of its insertion) and holds exactly one reference on it; LRU order,
+ *   second chance, queue swaps; the freelists and the CPU rotor; CONTEND;
+ *   fault injection; sizing; init failures; the memory hotplug notifier
+ *   and its grace period;
  * - stress: lookups and enters on shared pages while other threads
  *   truncate, re-read, split, migrate and offline memory, checking every
  *   folio a lookup returns.
@@ -395,7 +396,8 @@ static void cache_down(void)
 static void pool_done(void)
 {
 	if (!CHECK(shim_pool_check() == 0, "pool at the end of the test")) {
-		fprintf(stderr, "FAIL [%s]: pages left referenced (a leaked folio reference?): stopping\n",
+		fprintf(stderr,
+			"FAIL [%s]: pages left referenced (a leaked folio reference?): stopping\n",
 			cur_test);
 		set_test("-");
 		abort();
@@ -738,8 +740,8 @@ static void test_insert_window(void)
 	shim_add_hook = NULL;
 	CHECK(x.calls == 1, "hook calls %d", x.calls);
 	CHECK(!x.got,
-		  "lookup(m, %lu) returned folio F while __filemap_add_folio() made it page %lu (->mapping set, ->index not yet)",
-		  x.a, b);
+	      "lookup(m, %lu) returned folio F while __filemap_add_folio() made it page %lu (->mapping set, ->index not yet)",
+	      x.a, b);
 	CHECK(hit(m, x.a, NULL) && hit(m, b, NULL), "after the insertion");
 	cache_down();
 out:
@@ -847,7 +849,7 @@ out:
 /* The release queue lock busy: the allocator passes referenced slots. */
 struct lock_holder {
 	pthread_t th;
-	spinlock_t *lock;
+	spinlock_t *lock;	/* the queue lock to hold */
 	int locked;		/* atomic */
 	int saw_waiter;		/* atomic */
 };
@@ -1243,13 +1245,13 @@ static void test_sizing(void)
 		CHECK(slots && slots->n <= (VPMAP_MAXCACHE >> PAGE_SHIFT) && !slots->ok,
 		      "4T: %zu slots", slots ? slots->n : 0);
 		CHECK(shim_nr_warns == warns && slots &&
-			  slots->n * slots->size <= INT_MAX,
-			  "4 TiB of RAM: vpm_cache_init() asks kvcalloc() for %zu slots x %zu bytes = %zu bytes > INT_MAX: kvmalloc() WARNs and fails (from ~%llu GiB of RAM at 12%%; VPMAP_MAXCACHE allows %llu slots)",
-			  slots ? slots->n : 0, sizeof(struct vpmap),
-			  slots ? slots->n * slots->size : 0,
-			  ((unsigned long long)INT_MAX / sizeof(struct vpmap) *
-			   PAGE_SIZE * 100 / 12) >> 30,
-			  VPMAP_MAXCACHE >> PAGE_SHIFT);
+		      slots->n * slots->size <= INT_MAX,
+		      "4 TiB of RAM: vpm_cache_init() asks kvcalloc() for %zu slots x %zu bytes = %zu bytes > INT_MAX: kvmalloc() WARNs and fails (from ~%llu GiB of RAM at 12%%; VPMAP_MAXCACHE allows %llu slots)",
+		      slots ? slots->n : 0, sizeof(struct vpmap),
+		      slots ? slots->n * slots->size : 0,
+		      ((unsigned long long)INT_MAX / sizeof(struct vpmap) *
+		       PAGE_SIZE * 100 / 12) >> 30,
+		      VPMAP_MAXCACHE >> PAGE_SHIFT);
 	}
 	CHECK(err == -ENOMEM && !vpmd.cpu && !vpmd.nslots &&
 	      shim_live_allocs() == allocs &&
@@ -1275,8 +1277,8 @@ static void test_sizing(void)
 	CHECK(!vpmd.cpu && !vpmd.nslots && shim_live_allocs() == allocs,
 	      "2^30 slots: unwinding");
 	CHECK(shim_nr_warns == warns && kv && kv->n * kv->size <= INT_MAX,
-		  "vpm_cache_slots > 2^30: the clamped cache asks kvcalloc() for %zu x %zu bytes > INT_MAX: kvmalloc() WARNs",
-		  kv ? kv->n : 0, kv ? kv->size : 0);
+	      "vpm_cache_slots > 2^30: the clamped cache asks kvcalloc() for %zu x %zu bytes > INT_MAX: kvmalloc() WARNs",
+	      kv ? kv->n : 0, kv ? kv->size : 0);
 	shim_nr_warns = warns;
 
 	/* The cache off: init succeeds, nothing is cached or registered. */
@@ -1844,20 +1846,21 @@ static void stress(const struct stress_cfg *c)
 		offlines += w[i].offlines;
 	}
 	CHECK(nflux == 0,
-		  "%ld lookups returned a folio for an index it was not getting: its ->index was read while __filemap_add_folio() was setting it (vpm_cache_lookup(): the reference does not freeze the identity of a folio being inserted)",
-		  nflux);
+	      "%ld lookups returned a folio for an index it was not getting: its ->index was read while __filemap_add_folio() was setting it (vpm_cache_lookup(): the reference does not freeze the identity of a folio being inserted)",
+	      nflux);
 	CHECK(wrong - nflux == 0, "%ld wrong folios returned", wrong - nflux);
 	nflux = 0;
 	CHECK(hits > 0 && enters > 0, "no hits (%ld) or no enters (%ld)", hits, enters);
 	CHECK(!c->hotplug || offlines > 0, "no memory went offline");
 	check_cache(c->name);
 	if (!quiet) {
-		printf("#   %-18s %4.2fs lookups %ld: hit %ld enter %ld stale %lu steal %lu contend %lu",
-		       c->name, now() - t0, lookups, hits, enters, STAT(STALE),
-		       STAT(STEALS), STAT(CONTEND));
-		printf(" nofree %lu emptyfl %lu | trunc %ld read %ld split %ld offline %ld\n",
-		       STAT(NOFREEVPMS), STAT(EMPTYFREELIST), truncs, reads, splits,
-		       offlines);
+		printf("#   %-18s %4.2fs lookups %ld: hit %ld enter %ld",
+		       c->name, now() - t0, lookups, hits, enters);
+		printf(" stale %lu steal %lu contend %lu nofree %lu emptyfl %lu",
+		       STAT(STALE), STAT(STEALS), STAT(CONTEND),
+		       STAT(NOFREEVPMS), STAT(EMPTYFREELIST));
+		printf(" | trunc %ld read %ld split %ld offline %ld\n",
+		       truncs, reads, splits, offlines);
 	}
 	cache_down();
 out:

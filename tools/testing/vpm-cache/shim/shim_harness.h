@@ -40,6 +40,7 @@ struct shim_kv_req {
 	size_t n, size;
 	bool ok;
 };
+
 /* The @back-th most recent kvmalloc request (0: the last), or NULL. */
 const struct shim_kv_req *shim_kv_last(unsigned int back);
 void shim_kv_log_clear(void);

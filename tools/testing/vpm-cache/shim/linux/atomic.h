@@ -11,8 +11,9 @@
 
 #define cmpxchg(ptr, old, new)						\
 ({									\
-	__typeof__(*(ptr)) __cx_old = (old);				\
-	__atomic_compare_exchange_n((ptr), &__cx_old, (new), false,	\
+	__typeof__(ptr) __cx_ptr = (ptr);				\
+	__typeof__(*__cx_ptr) __cx_old = (old);				\
+	__atomic_compare_exchange_n(__cx_ptr, &__cx_old, (new), false,	\
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
 	__cx_old;							\
 })

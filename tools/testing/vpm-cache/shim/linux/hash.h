@@ -12,7 +12,7 @@
 #define GOLDEN_RATIO_64		0x61C8864680B583EBull
 #define GOLDEN_RATIO_PRIME	GOLDEN_RATIO_64
 
-_Static_assert(sizeof(long) == 8, "the harness models a 64-bit kernel");
+static_assert(sizeof(long) == 8, "the harness models a 64-bit kernel");
 
 static inline u32 hash_64(u64 val, unsigned int bits)
 {

@@ -7,6 +7,7 @@
 #ifndef _SHIM_LINUX_KERNEL_H
 #define _SHIM_LINUX_KERNEL_H
 
+#include <assert.h>		/* static_assert(), as <linux/build_bug.h> */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
