@@ -33,8 +33,8 @@
  * that was hit since the allocator last passed it gets a second chance.
  * A thread owns a slot only between taking it off its queue and freeing
  * it, a few stores, and never sleeps meanwhile: nobody waits for a slot.
- * If every queue is empty (every slot owned by a thread that is refilling
- * it), the page simply is not remembered.
+ * A miss only tries the queue locks: if every freelist is empty or busy,
+ * the page simply is not remembered.
  *
  * Locking: a queue lock protects its links and its slots' @vpm_next,
  * @vpm_prev and @vpm_ndxflg.  The allocator holds its alloc queue's lock
@@ -232,21 +232,24 @@ static void vpm_second_chance(struct vpmfree *fl, struct vpm_freeq *allocq,
 
 /*
  * Take the oldest slot of freelist @fl off its queue (illumos
- * get_free_vpmap()), or NULL when both queues are empty.
+ * get_free_vpmap()), or NULL when both queues are empty or another CPU
+ * holds the alloc queue: a hint is optional, so a miss never spins for
+ * one (a preempted lock holder would stall every miss behind it).
  */
 static struct vpmap *vpm_alloc_from(struct vpmfree *fl)
 {
 	struct vpm_freeq *allocq, *releq;
 	struct vpmap *v;
-	unsigned int scan;
+	unsigned int scan, swaps = 0;
 
 retry:
 	allocq = READ_ONCE(fl->vpm_allocq);
-	spin_lock(&allocq->vpmq_lock);
+	if (!spin_trylock(&allocq->vpmq_lock))
+		return NULL;
 	if (READ_ONCE(fl->vpm_allocq) != allocq) {
 		/* swapped meanwhile */
 		spin_unlock(&allocq->vpmq_lock);
-		goto retry;
+		return NULL;
 	}
 	for (scan = 0; (v = vpm_head(allocq)) != NULL; scan++) {
 		if (scan < VPM_ALLOC_SCAN && READ_ONCE(v->vpm_referenced)) {
@@ -266,13 +269,11 @@ retry:
 	/* The alloc queue is empty: swap in the release queue. */
 	releq = fl->vpm_releq;
 	if (!spin_trylock(&releq->vpmq_lock)) {
-		/* A free is in progress there; let it finish. */
+		/* a free is in progress there */
 		spin_unlock(&allocq->vpmq_lock);
-		spin_lock(&releq->vpmq_lock);
-		spin_unlock(&releq->vpmq_lock);
-		goto retry;
+		return NULL;
 	}
-	if (releq->vpmq_free) {
+	if (releq->vpmq_free && !swaps++) {
 		WRITE_ONCE(fl->vpm_allocq, releq);
 		WRITE_ONCE(fl->vpm_releq, allocq);
 		fl->vpm_swaps++;
