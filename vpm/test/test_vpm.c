@@ -721,9 +721,8 @@ out:
 
 /*
  * The cache pins nothing: a page that was mapped and unmapped (a hint in
- * the cache) has the references it had before, clean pages are dropped
- * by invalidation in one pass, and mappings after that read the data
- * back correctly.
+ * the cache) has the references it had before, invalidation can drop the
+ * clean pages, and mappings after that read the data back correctly.
  */
 static int test_no_pin(void)
 {
@@ -751,8 +750,13 @@ static int test_no_pin(void)
 	/* ramfs pages cannot be dropped (no writeback): that is ramfs */
 	if (!mapping_can_writeback(tv_mapping))
 		return 0;
+	/*
+	 * A page still in a per-CPU LRU batch holds a reference until the
+	 * batch is drained (lru_add_drain_all() is not exported), so not
+	 * every page need go; a cache that pins them keeps them all.
+	 */
 	n = invalidate_mapping_pages(tv_mapping, 0, 7);
-	if (TV_NE(n, 8))
+	if (TV_BAD(n >= 1 && n <= 8))
 		return -EINVAL;
 	tv_snap(&a);
 	for (i = 0; i < 8; i++) {
