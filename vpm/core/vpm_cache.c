@@ -22,9 +22,19 @@
  * truncating or evicting a file.
  *
  * struct page memory is never freed while its memory is online, so a
- * stale folio pointer always points at a struct page; the memory hotplug
- * notifier below forgets the folios of memory going away, and an RCU
- * grace period separates that from the struct pages being freed.
+ * stale folio pointer always points at a struct page (perhaps a tail
+ * page, or with the hugetlb vmemmap optimisation a read-only alias of a
+ * head: the lookup checks page_folio() before taking a reference); the
+ * memory hotplug notifier below forgets the folios of memory going away,
+ * and an RCU grace period separates that from the struct pages being
+ * freed.
+ *
+ * One case the checks cannot see: a folio inserted into a page cache
+ * already uptodate (shmem swap-in, replace_page_cache_folio()) shows its
+ * new ->mapping with its old ->index for a moment while locked; a lookup
+ * that read "unlocked" just before could take it for its old index.
+ * Page caches filled by ->read_folio (vpmfs, every block file system)
+ * insert folios before they are uptodate, so for them it cannot happen.
  *
  * The freelists keep the slots in the order they were filled: a miss
  * (vpm_cache_enter()) takes the oldest slot from the head of its CPU's
@@ -116,7 +126,16 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 	    READ_ONCE(vpm->vpm_index) != index)
 		return NULL;
 	folio = READ_ONCE(vpm->vpm_folio);
-	if (!folio || !folio_try_get(folio))
+	if (!folio)
+		return NULL;
+	/*
+	 * The page may be a tail of a large folio by now, or, with the
+	 * hugetlb vmemmap optimisation (6.1-6.x), a "fake head" whose
+	 * struct page is mapped read-only over the real head's: taking a
+	 * reference there would write to read-only memory.  page_folio()
+	 * sees through both.
+	 */
+	if (page_folio(&folio->page) != folio || !folio_try_get(folio))
 		return NULL;
 	/*
 	 * A folio being inserted into a page cache is referenced while its
@@ -364,8 +383,11 @@ unsigned long vpm_cache_hinted(void)
 
 	if (!vpmd.nslots)
 		return 0;
-	for (i = 0; i < (1UL << vpmd.hashbits); i++)
+	for (i = 0; i < (1UL << vpmd.hashbits); i++) {
 		n += !!READ_ONCE(vpmd.hash[i]);
+		if (!(i & 65535))
+			cond_resched();
+	}
 	return n;
 }
 

@@ -300,6 +300,7 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 		if (rw == S_WRITE) {
 			folio_lock(folio);
 			if (folio->mapping != mapping ||
+			    folio->index != index + i ||
 			    !folio_test_uptodate(folio)) {
 				folio_unlock(folio);
 				goto miss;
@@ -370,8 +371,10 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	loff_t baseoff, end;
 	pgoff_t index;
 	int i, npages, found, err;
-	u32 hits = 0;
+	u32 hits = 0;		/* a bit per page: VPMMAXPGS <= 32 */
 	size_t tlen;
+
+	BUILD_BUG_ON(VPMMAXPGS > 32);
 
 	if (nseg < MINVMAPS || nseg > MAXVMAPS || !vml || !mapping ||
 	    (rw != S_READ && rw != S_WRITE)) {
@@ -385,8 +388,10 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	if (off < 0 || len > MAX_LFS_FILESIZE ||
 	    off > MAX_LFS_FILESIZE - (loff_t)len)
 		return -EINVAL;
-	if (rw == S_WRITE && mapping_large_folio_support(mapping)) {
-		pr_err_ratelimited("%s: S_WRITE needs order-0 folios\n",
+	/* (a large folio would be locked once per page: a deadlock) */
+	if ((rw == S_WRITE || !fetchpage) &&
+	    mapping_large_folio_support(mapping)) {
+		pr_err_ratelimited("%s: S_WRITE and the create path need order-0 folios\n",
 				   __func__);
 		return -EOPNOTSUPP;
 	}
@@ -681,8 +686,11 @@ static noinline int vpm_copy_pass(struct address_space *mapping, loff_t off,
 			     zerostart, rw, ops, priv, copied, faulted, &pass);
 }
 
-/* Pages a read of more than two pages maps per pass (a Linux extension). */
-#define VPM_READ_PASS_PAGES	16
+/*
+ * Pages a read of more than two pages maps per pass (a Linux extension):
+ * 16, or VPMMAXPGS with pages larger than 8 KiB.
+ */
+#define VPM_READ_PASS_PAGES	(VPMMAXPGS < 16 ? VPMMAXPGS : 16)
 
 /*
  * A read of more than two pages: up to VPM_READ_PASS_PAGES per pass, so

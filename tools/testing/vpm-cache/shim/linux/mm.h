@@ -43,7 +43,13 @@ enum shim_page_state {
 	SHIM_PAGE_OFFLINE,	/* its memory is gone */
 };
 
+/* Only its address is used: &folio->page, as the kernel's first page. */
+struct page {
+	char shim_unused;
+};
+
 struct folio {
+	struct page page;		/* the head page, as in the kernel */
 	int shim_refcount;		/* atomic */
 	int shim_state;			/* atomic: enum shim_page_state */
 	unsigned long flags;
@@ -76,6 +82,23 @@ unsigned long shim_folio_pfn(const struct folio *folio, const char *file,
 #define folio_put(f)		shim_folio_put(f, __FILE__, __LINE__)
 /* Arithmetic on the memory map, as with SPARSEMEM_VMEMMAP: no access. */
 #define folio_pfn(f)		shim_folio_pfn(f, __FILE__, __LINE__)
+
+/*
+ * The folio a page belongs to: a tail page's head (the pool is the memory
+ * map: a large folio's tails follow its head).  A page whose state
+ * changes meanwhile may give itself, as in the kernel.
+ */
+static inline struct folio *shim_page_folio(struct page *page)
+{
+	struct folio *f = container_of(page, struct folio, page);
+
+	while (__atomic_load_n(&f->shim_state, __ATOMIC_RELAXED) ==
+	       SHIM_PAGE_TAIL)
+		f--;
+	return f;
+}
+
+#define page_folio(p)		shim_page_folio(p)
 
 /* Callers hold a reference, so the size is stable. */
 static inline long folio_nr_pages(const struct folio *folio)
