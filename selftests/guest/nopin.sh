@@ -147,6 +147,11 @@ memcg_absent() {
 	fi
 	! grep -qw memory $cgroot/cgroup.controllers
 }
+# memcg_skip: when memcg_absent, say why in $skip (for a scenario)
+memcg_skip() {
+	memcg_absent || return 1
+	skip="kernel without the memory cgroup controller"
+}
 cg_setup() {
 	if [ ! -e $cgroot/cgroup.controllers ]; then
 		mount -t cgroup2 none $cgroot || return 1
@@ -218,10 +223,7 @@ prep_memcg_read() {
 }
 sc_memcg_read() {
 	local m=$1 f=${mnt[$1]}/big st t0=$SECONDS
-	if memcg_absent; then
-		skip="kernel without the memory cgroup controller"
-		return
-	fi
+	memcg_skip && return
 	cg_use "read-$m" || { why="; no cgroup"; return; }
 	( echo "$BASHPID" >"$cg/cgroup.procs" && exec cat "$f" ) |
 		vpm_nopin check "${fseed[big]}" 0 "${fsize[big]}" >"$o" 2>&1
@@ -238,10 +240,7 @@ prep_memcg_write() {
 }
 sc_memcg_write() {
 	local m=$1 f=${mnt[$1]}/w st t0=$SECONDS
-	if memcg_absent; then
-		skip="kernel without the memory cgroup controller"
-		return
-	fi
+	memcg_skip && return
 	cg_use "write-$m" || { why="; no cgroup"; return; }
 	( echo "$BASHPID" >"$cg/cgroup.procs" &&
 		exec vpm_nopin gen "${fseed[w]}" 0 "${fsize[w]}" ) >"$f"

@@ -95,12 +95,12 @@ static struct page *vpm_folio_page(struct folio *folio, pgoff_t index)
 }
 
 /*
- * Page @index of @mapping through the cache: referenced, uptodate, and
- * for S_WRITE locked and stable; or NULL, and the caller asks the page
- * cache.
+ * Page @index of @mapping through the cache for the create path:
+ * referenced, uptodate, locked and stable; or NULL, and the caller asks
+ * the page cache.  (vpm_cache_lookup() only returns uptodate folios.)
  */
-static struct folio *vpm_cache_get(struct address_space *mapping,
-				   pgoff_t index, enum seg_rw rw)
+static struct folio *vpm_cache_get_locked(struct address_space *mapping,
+					  pgoff_t index)
 {
 	struct folio *folio;
 
@@ -109,22 +109,16 @@ static struct folio *vpm_cache_get(struct address_space *mapping,
 	rcu_read_unlock();
 	if (!folio)
 		return NULL;
-	if (!folio_test_uptodate(folio))
-		goto out_put;
-	if (rw == S_WRITE) {
-		folio_lock(folio);
-		/* truncated or invalidated meanwhile? */
-		if (folio->mapping != mapping || folio->index != index ||
-		    !folio_test_uptodate(folio)) {
-			folio_unlock(folio);
-			goto out_put;
-		}
-		folio_wait_stable(folio);
+	folio_lock(folio);
+	/* truncated or invalidated meanwhile? */
+	if (folio->mapping != mapping || folio->index != index ||
+	    !folio_test_uptodate(folio)) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return NULL;
 	}
+	folio_wait_stable(folio);
 	return folio;
-out_put:
-	folio_put(folio);
-	return NULL;
 }
 
 /*
@@ -142,7 +136,7 @@ static int vpm_pagecreate(struct address_space *mapping, pgoff_t index,
 	for (i = 0; i < npages; i++) {
 		struct folio *folio;
 
-		folio = vpm_cache_get(mapping, index + i, S_WRITE);
+		folio = vpm_cache_get_locked(mapping, index + i);
 		if (folio) {
 			*hits |= BIT(i);
 			fl[i] = folio;
