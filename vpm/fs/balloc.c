@@ -1,10 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vpmfs: inode and block allocation bitmaps.
+ *
+ * A bit freed here is clear in the bitmap buffer at once (so the space
+ * shows as free), but it is not handed out again before the next commit
+ * (vpmfs_commit()): until then the metadata that dropped the block or the
+ * inode number may not be on disk, and after a crash the old owner would
+ * still point at the new one's data.  As ext3 did with b_committed_data,
+ * the first free into a bitmap block since the last commit keeps a copy
+ * of that block as of the commit; an allocation wants its bit clear in
+ * both.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include "vpmfs.h"
 
@@ -79,6 +89,9 @@ static int vpmfs_alloc_bit(struct super_block *sb, u32 start, u32 nbits,
 	b = goal / VPMFS_BITS_PER_BLOCK;
 	bit = goal % VPMFS_BITS_PER_BLOCK;
 	for (scanned = 0; scanned <= nblocks; scanned++) {
+		struct vpmfs_committed *c = xa_load(&VPMFS_SB(sb)->committed,
+						    start + b);
+
 		bh = sb_bread(sb, start + b);
 		if (!bh)
 			return -EIO;
@@ -91,6 +104,11 @@ static int vpmfs_alloc_bit(struct super_block *sb, u32 start, u32 nbits,
 			if (b * VPMFS_BITS_PER_BLOCK + i < lo) {
 				vpmfs_error(sb, "bitmap block %u: reserved bit %u is clear",
 					    start + b, i);
+				bit = i + 1;
+				continue;
+			}
+			if (c && test_bit_le(i, c->map)) {
+				/* freed since the last commit */
 				bit = i + 1;
 				continue;
 			}
@@ -110,15 +128,38 @@ static int vpmfs_alloc_bit(struct super_block *sb, u32 start, u32 nbits,
 	return -ENOSPC;
 }
 
-/* Clear a bit; returns false if it was already clear (damage). */
-static int vpmfs_clear_bit(struct super_block *sb, u32 start, u32 nr)
+/*
+ * Clear a bit; -EUCLEAN if it was already clear (damage).  @hold: the
+ * bit may not be allocated again before the next commit.  Called with
+ * alloc_lock held.
+ */
+static int vpmfs_clear_bit(struct super_block *sb, u32 start, u32 nr,
+			   bool hold)
 {
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	u32 mapblk = start + nr / VPMFS_BITS_PER_BLOCK;
+	struct vpmfs_committed *c = NULL;
 	struct buffer_head *bh;
 	int was;
 
-	bh = sb_bread(sb, start + nr / VPMFS_BITS_PER_BLOCK);
+	bh = sb_bread(sb, mapblk);
 	if (!bh)
 		return -EIO;
+	if (hold) {
+		c = xa_load(&sbi->committed, mapblk);
+		if (!c) {
+			/* small and rare (once per bitmap block per commit) */
+			c = kmalloc(sizeof(*c), GFP_NOFS | __GFP_NOFAIL);
+			memcpy(c->map, bh->b_data, VPMFS_BLOCK_SIZE);
+			if (xa_is_err(xa_store(&sbi->committed, mapblk, c,
+					       GFP_NOFS | __GFP_NOFAIL))) {
+				kfree(c);
+				brelse(bh);
+				return -ENOMEM;
+			}
+		}
+		c->seq = sbi->free_seq;
+	}
 	lock_buffer(bh);
 	was = __test_and_clear_bit_le(nr % VPMFS_BITS_PER_BLOCK, bh->b_data);
 	unlock_buffer(bh);
@@ -138,9 +179,11 @@ static int vpmfs_clear_bit(struct super_block *sb, u32 start, u32 nr)
 int vpmfs_new_block(struct super_block *sb, u32 goal, u32 *out)
 {
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	bool committed = false;
 	int err;
 
 	mutex_lock(&sbi->alloc_lock);
+again:
 	if (!sbi->free_blocks) {
 		err = -ENOSPC;
 		goto out;
@@ -152,6 +195,15 @@ int vpmfs_new_block(struct super_block *sb, u32 goal, u32 *out)
 	if (!err) {
 		sbi->free_blocks--;
 		sbi->block_hint = *out + 1;
+	} else if (err == -ENOSPC && !committed &&
+		   !xa_empty(&sbi->committed)) {
+		/* the free ones wait for a commit: make it now */
+		mutex_unlock(&sbi->alloc_lock);
+		err = vpmfs_commit(sb);
+		mutex_lock(&sbi->alloc_lock);
+		committed = true;
+		if (!err)
+			goto again;
 	} else if (err == -ENOSPC) {
 		/* the counter was wrong: believe the bitmap */
 		sbi->free_blocks = 0;
@@ -161,15 +213,7 @@ out:
 	return err;
 }
 
-/**
- * vpmfs_free_block() - release a data block
- * @sb: the file system
- * @blk: the block; must be a data block
- *
- * Also drops any block-device buffer of it, so that stale metadata
- * (directory or indirect block) is never written over its next owner.
- */
-void vpmfs_free_block(struct super_block *sb, u32 blk)
+static void vpmfs_release_block(struct super_block *sb, u32 blk, bool hold)
 {
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
 	struct buffer_head *bh;
@@ -183,12 +227,40 @@ void vpmfs_free_block(struct super_block *sb, u32 blk)
 	if (bh)
 		bforget(bh);
 	mutex_lock(&sbi->alloc_lock);
-	err = vpmfs_clear_bit(sb, sbi->l.bbitmap_start, blk);
+	err = vpmfs_clear_bit(sb, sbi->l.bbitmap_start, blk, hold);
 	if (!err)
 		sbi->free_blocks++;
 	mutex_unlock(&sbi->alloc_lock);
 	if (err == -EUCLEAN)
 		vpmfs_error(sb, "freeing free block %u", blk);
+}
+
+/**
+ * vpmfs_free_block() - release a data block that metadata pointed at
+ * @sb: the file system
+ * @blk: the block; must be a data block
+ *
+ * The caller holds free_sem for reading and has already dropped the
+ * pointer in the buffer (or the inode slot) that will carry it to disk.
+ * The block is reused only after the next commit.  Also drops any
+ * block-device buffer of it, so that stale metadata (directory or
+ * indirect block) is never written over its next owner.
+ */
+void vpmfs_free_block(struct super_block *sb, u32 blk)
+{
+	vpmfs_release_block(sb, blk, true);
+}
+
+/**
+ * vpmfs_free_unlinked_block() - release a block nothing on disk points at
+ * @sb: the file system
+ * @blk: the block: allocated and never published (see vpmfs_publish())
+ *
+ * It may be allocated again at once.
+ */
+void vpmfs_free_unlinked_block(struct super_block *sb, u32 blk)
+{
+	vpmfs_release_block(sb, blk, false);
 }
 
 /**
@@ -201,9 +273,11 @@ void vpmfs_free_block(struct super_block *sb, u32 blk)
 int vpmfs_new_ino(struct super_block *sb, u32 *out)
 {
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	bool committed = false;
 	int err;
 
 	mutex_lock(&sbi->alloc_lock);
+again:
 	if (!sbi->free_inodes) {
 		err = -ENOSPC;
 		goto out;
@@ -213,6 +287,14 @@ int vpmfs_new_ino(struct super_block *sb, u32 *out)
 	if (!err) {
 		sbi->free_inodes--;
 		sbi->inode_hint = *out + 1;
+	} else if (err == -ENOSPC && !committed &&
+		   !xa_empty(&sbi->committed)) {
+		mutex_unlock(&sbi->alloc_lock);
+		err = vpmfs_commit(sb);
+		mutex_lock(&sbi->alloc_lock);
+		committed = true;
+		if (!err)
+			goto again;
 	} else if (err == -ENOSPC) {
 		sbi->free_inodes = 0;
 	}
@@ -224,7 +306,10 @@ out:
 /**
  * vpmfs_free_ino() - release an inode number
  * @sb: the file system
- * @ino: the number
+ * @ino: the number; its table slot is already cleared in the buffer
+ *
+ * The caller holds free_sem for reading.  The number is reused only
+ * after the next commit, when no entry on disk can still name it.
  */
 void vpmfs_free_ino(struct super_block *sb, u32 ino)
 {
@@ -236,7 +321,7 @@ void vpmfs_free_ino(struct super_block *sb, u32 ino)
 		return;
 	}
 	mutex_lock(&sbi->alloc_lock);
-	err = vpmfs_clear_bit(sb, sbi->l.ibitmap_start, ino);
+	err = vpmfs_clear_bit(sb, sbi->l.ibitmap_start, ino, true);
 	if (!err)
 		sbi->free_inodes++;
 	mutex_unlock(&sbi->alloc_lock);
@@ -263,4 +348,35 @@ int vpmfs_ino_in_use(struct super_block *sb, u32 ino)
 	ret = test_bit_le(ino % VPMFS_BITS_PER_BLOCK, bh->b_data) ? 1 : 0;
 	brelse(bh);
 	return ret;
+}
+
+/**
+ * vpmfs_release_committed() - end the hold on bits a commit made durable
+ * @sb: the file system
+ * @seq: the commit's sequence: copies last freed into before it go
+ */
+void vpmfs_release_committed(struct super_block *sb, u64 seq)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	struct vpmfs_committed *c;
+	unsigned long idx;
+
+	mutex_lock(&sbi->alloc_lock);
+	xa_for_each(&sbi->committed, idx, c) {
+		if (c->seq >= seq)
+			continue;
+		xa_erase(&sbi->committed, idx);
+		kfree(c);
+	}
+	mutex_unlock(&sbi->alloc_lock);
+}
+
+/**
+ * vpmfs_drop_committed() - free every committed copy (unmount)
+ * @sb: the file system
+ */
+void vpmfs_drop_committed(struct super_block *sb)
+{
+	vpmfs_release_committed(sb, U64_MAX);
+	xa_destroy(&VPMFS_SB(sb)->committed);
 }

@@ -104,15 +104,20 @@ static void vpmfs_touch_dir(struct inode *dir)
 	mark_inode_dirty(dir);
 }
 
-/* Add an entry for @inode to @dir, growing @dir by a block if needed. */
+/*
+ * Add an entry for @inode to @dir, growing @dir by a block if needed.  A
+ * new block is written, with the entry, before the directory points at
+ * it.  @durable: write the entry's block through to the disk (rename:
+ * the new name must be on disk before the old one goes).
+ */
 static int vpmfs_add_entry(struct inode *dir, const struct qstr *name,
-			   struct inode *inode)
+			   struct inode *inode, bool durable)
 {
 	u32 n, nblocks = vpmfs_dir_blocks(dir), pblk;
 	struct vpmfs_dirent *de;
 	struct buffer_head *bh;
-	int i, err;
-	bool new;
+	bool grow = false;
+	int i, err = 0;
 
 	if (name->len > VPMFS_NAME_LEN)
 		return -ENAMETOOLONG;
@@ -131,27 +136,42 @@ static int vpmfs_add_entry(struct inode *dir, const struct qstr *name,
 	}
 	if ((u64)nblocks + 1 > VPMFS_MAX_FILE_BLOCKS)
 		return -ENOSPC;
-	err = vpmfs_map_block(dir, nblocks, true, &pblk, &new);
+	err = vpmfs_map_block(dir, nblocks, true, &pblk, NULL);
 	if (err)
 		return err;
 	bh = sb_getblk(dir->i_sb, pblk);
 	if (!bh) {
-		vpmfs_truncate_blocks(dir, dir->i_size);
+		vpmfs_truncate_blocks(dir, dir->i_size, true);
 		return -ENOMEM;
 	}
 	lock_buffer(bh);
 	memset(bh->b_data, 0, bh->b_size);
 	set_buffer_uptodate(bh);
 	unlock_buffer(bh);
-	i_size_write(dir, (loff_t)(nblocks + 1) << VPMFS_BLOCK_SHIFT);
 	de = (struct vpmfs_dirent *)bh->b_data;
+	grow = true;
 found:
 	lock_buffer(bh);
 	vpmfs_fill_dirent(de, name->name, name->len, inode->i_ino,
 			  inode->i_mode);
 	unlock_buffer(bh);
-	mark_buffer_dirty(bh);
+	if (grow || durable)
+		err = vpmfs_write_new_block(bh);
+	else
+		mark_buffer_dirty(bh);
 	brelse(bh);
+	if (grow) {
+		if (!err)
+			err = vpmfs_publish_block(dir, nblocks);
+		if (err) {
+			vpmfs_truncate_blocks(dir, dir->i_size, true);
+			return err;
+		}
+		i_size_write(dir, (loff_t)(nblocks + 1) << VPMFS_BLOCK_SHIFT);
+	}
+	if (err)
+		return err;
+	vpmfs_set_name(inode, dir);
 	vpmfs_touch_dir(dir);
 	return 0;
 }
@@ -198,8 +218,10 @@ static int vpmfs_make_empty(struct inode *inode, struct inode *parent)
 	if (err)
 		return err;
 	bh = sb_getblk(inode->i_sb, pblk);
-	if (!bh)
+	if (!bh) {
+		vpmfs_truncate_blocks(inode, 0, true);
 		return -ENOMEM;
+	}
 	lock_buffer(bh);
 	memset(bh->b_data, 0, bh->b_size);
 	de = (struct vpmfs_dirent *)bh->b_data;
@@ -207,8 +229,15 @@ static int vpmfs_make_empty(struct inode *inode, struct inode *parent)
 	vpmfs_fill_dirent(&de[1], "..", 2, parent->i_ino, S_IFDIR);
 	set_buffer_uptodate(bh);
 	unlock_buffer(bh);
-	mark_buffer_dirty(bh);
+	/* on disk before the inode points at it */
+	err = vpmfs_write_new_block(bh);
 	brelse(bh);
+	if (!err)
+		err = vpmfs_publish_block(inode, 0);
+	if (err) {
+		vpmfs_truncate_blocks(inode, 0, true);
+		return err;
+	}
 	i_size_write(inode, VPMFS_BLOCK_SIZE);
 	mark_inode_dirty(inode);
 	return 0;
@@ -348,7 +377,7 @@ static int vpmfs_mknod(vpm_idmap_t *idmap, struct inode *dir,
 		return PTR_ERR(inode);
 	inode->i_rdev = rdev;
 	vpmfs_set_ops(inode);
-	err = vpmfs_add_entry(dir, &dentry->d_name, inode);
+	err = vpmfs_add_entry(dir, &dentry->d_name, inode, false);
 	if (err) {
 		inode_dec_link_count(inode);
 		discard_new_inode(inode);
@@ -380,7 +409,7 @@ static int vpmfs_symlink(vpm_idmap_t *idmap, struct inode *dir,
 	err = page_symlink(inode, symname, len);
 	if (err)
 		goto fail;
-	err = vpmfs_add_entry(dir, &dentry->d_name, inode);
+	err = vpmfs_add_entry(dir, &dentry->d_name, inode, false);
 	if (err)
 		goto fail;
 	d_instantiate_new(dentry, inode);
@@ -400,7 +429,7 @@ static int vpmfs_link(struct dentry *old_dentry, struct inode *dir,
 	inode_set_ctime_current(inode);
 	inode_inc_link_count(inode);
 	ihold(inode);
-	err = vpmfs_add_entry(dir, &dentry->d_name, inode);
+	err = vpmfs_add_entry(dir, &dentry->d_name, inode, false);
 	if (err) {
 		inode_dec_link_count(inode);
 		iput(inode);
@@ -449,7 +478,7 @@ static VPM_MKDIR_RET vpmfs_mkdir(vpm_idmap_t *idmap, struct inode *dir,
 	if (err)
 		goto fail;
 	inode_inc_link_count(dir);
-	err = vpmfs_add_entry(dir, &dentry->d_name, inode);
+	err = vpmfs_add_entry(dir, &dentry->d_name, inode, false);
 	if (err) {
 		inode_dec_link_count(dir);
 		goto fail;
@@ -517,6 +546,8 @@ static int vpmfs_exchange(struct inode *old_dir, struct dentry *old_dentry,
 	}
 	vpmfs_set_entry(obh, ode, new_inode);
 	vpmfs_set_entry(nbh, nde, old_inode);
+	vpmfs_set_name(new_inode, old_dir);
+	vpmfs_set_name(old_inode, new_dir);
 	if (odd)
 		vpmfs_set_entry(odbh, odd, new_dir);
 	if (ndd)
@@ -584,13 +615,22 @@ static int vpmfs_rename(vpm_idmap_t *idmap, struct inode *old_dir,
 			goto out;
 		}
 		vpmfs_set_entry(nbh, nde, old_inode);
+		/* the new name on disk before the old one goes */
+		if (nbh != obh) {
+			err = __sync_dirty_buffer(nbh, REQ_SYNC | REQ_FUA);
+			if (err)
+				goto out;
+		}
+		vpmfs_set_name(old_inode, new_dir);
 		vpmfs_touch_dir(new_dir);
 		inode_set_ctime_current(new_inode);
 		if (dd && new_inode->i_nlink)
 			drop_nlink(new_inode);
 		vpmfs_dec_link(new_inode);
 	} else {
-		err = vpmfs_add_entry(new_dir, &new_dentry->d_name, old_inode);
+		/* the new name on disk before the old one goes */
+		err = vpmfs_add_entry(new_dir, &new_dentry->d_name, old_inode,
+				      true);
 		if (err)
 			goto out;
 		if (dd)

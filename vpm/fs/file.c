@@ -25,40 +25,6 @@ static bool vpmfs_use_vpm(struct inode *inode)
 	       READ_ONCE(VPMFS_SB(inode->i_sb)->copy_mode) == VPMFS_COPY_VPM;
 }
 
-/**
- * vpmfs_fsync() - write a file's data, its inode and the metadata
- * @file: the file (or directory)
- * @start: first byte
- * @end: last byte
- * @datasync: only what is needed to read the data back
- *
- * The metadata (bitmaps, inode table, indirect and directory blocks)
- * lives in the block device's buffer cache; syncing the device makes the
- * file reachable after a crash.
- *
- * Return: 0 or a negative errno.
- */
-int vpmfs_fsync(struct file *file, loff_t start, loff_t end, int datasync)
-{
-	struct inode *inode = file->f_mapping->host;
-	struct super_block *sb = inode->i_sb;
-	int err, err2;
-
-	err = file_write_and_wait_range(file, start, end);
-	if (err)
-		return err;
-	err = sync_inode_metadata(inode, 1);
-	err2 = sync_blockdev(sb->s_bdev);
-	if (!err)
-		err = err2;
-	err2 = file_check_and_advance_wb_err(file);
-	if (!err)
-		err = err2;
-	if (!err)
-		err = blkdev_issue_flush(sb->s_bdev);
-	return err;
-}
-
 /* ---- read: the rdip loop ---- */
 
 /*
@@ -362,7 +328,7 @@ static ssize_t vpmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	/* a short write may have left blocks past EOF: free them */
 	if (iov_iter_count(from) && end > i_size_read(inode)) {
 		truncate_pagecache(inode, i_size_read(inode));
-		vpmfs_truncate_blocks(inode, i_size_read(inode));
+		vpmfs_truncate_blocks(inode, i_size_read(inode), true);
 	}
 out:
 	inode_unlock(inode);

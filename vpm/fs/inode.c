@@ -41,7 +41,22 @@ static int vpmfs_block_path(u64 iblock, unsigned int off[3])
 	return 0;
 }
 
-/* Allocate a zeroed indirect block; its buffer is returned uptodate. */
+/**
+ * vpmfs_write_new_block() - write a new metadata block before it is linked
+ * @bh: the filled buffer of a block just allocated (indirect, directory)
+ *
+ * FUA: the block is on stable storage when this returns, so a pointer
+ * written to it later can never lead to what the block held before.
+ *
+ * Return: 0 or -EIO.
+ */
+int vpmfs_write_new_block(struct buffer_head *bh)
+{
+	mark_buffer_dirty(bh);
+	return __sync_dirty_buffer(bh, REQ_SYNC | REQ_FUA);
+}
+
+/* Allocate a zeroed indirect block, written to disk; its buffer is returned. */
 static int vpmfs_new_indirect(struct inode *inode, u32 goal, u32 *blk,
 			      struct buffer_head **bhp)
 {
@@ -54,14 +69,19 @@ static int vpmfs_new_indirect(struct inode *inode, u32 goal, u32 *blk,
 		return err;
 	bh = sb_getblk(sb, *blk);
 	if (!bh) {
-		vpmfs_free_block(sb, *blk);
+		vpmfs_free_unlinked_block(sb, *blk);
 		return -ENOMEM;
 	}
 	lock_buffer(bh);
 	memset(bh->b_data, 0, bh->b_size);
 	set_buffer_uptodate(bh);
 	unlock_buffer(bh);
-	mark_buffer_dirty(bh);
+	err = vpmfs_write_new_block(bh);
+	if (err) {
+		brelse(bh);
+		vpmfs_free_unlinked_block(sb, *blk);
+		return err;
+	}
 	VPMFS_I(inode)->i_nblocks++;
 	*bhp = bh;
 	return 0;
@@ -75,9 +95,14 @@ static int vpmfs_new_indirect(struct inode *inode, u32 goal, u32 *blk,
  * @pblk: the disk block, 0 for a hole
  * @new: set when the block was allocated by this call (may be NULL)
  *
- * Every pointer read from disk is checked to lie in the data area.
+ * A new data block is not linked into the map on disk: it waits in
+ * i_unpub until vpmfs_publish() (or, for a directory block, the caller)
+ * knows its contents are on disk.  Missing indirect blocks are allocated
+ * and linked at once, written as zeroes first.  Every pointer read from
+ * disk is checked to lie in the data area.
  *
- * Return: 0, -EFBIG past the largest file, -ENOSPC, -EIO or -EUCLEAN.
+ * Return: 0, -EFBIG past the largest file, -ENOSPC, -ENOMEM, -EIO or
+ * -EUCLEAN.
  */
 int vpmfs_map_block(struct inode *inode, u64 iblock, bool create, u32 *pblk,
 		    bool *new)
@@ -90,7 +115,8 @@ int vpmfs_map_block(struct inode *inode, u64 iblock, bool create, u32 *pblk,
 	int depth, level, err = 0;
 	u32 blk, goal;
 	__le32 *slot;
-	bool dirty_root = false;
+	bool dirty = false;
+	void *entry;
 
 	*pblk = 0;
 	if (new)
@@ -100,33 +126,32 @@ int vpmfs_map_block(struct inode *inode, u64 iblock, bool create, u32 *pblk,
 		return -EFBIG;
 
 	mutex_lock(&vi->i_map_lock);
+	if (vi->i_nunpub) {
+		entry = xa_load(&vi->i_unpub, iblock);
+		if (entry) {
+			*pblk = xa_to_value(entry);
+			goto out;
+		}
+	}
 	blk = vi->i_block[off[0]];
 	goal = vi->i_block[0];
 	if (blk && !vpmfs_valid_data_block(sbi, blk))
 		goto corrupt;
+	if (depth == 1) {
+		if (blk)
+			*pblk = blk;
+		else if (create)
+			goto alloc_leaf;
+		goto out;
+	}
 	if (!blk) {
 		if (!create)
 			goto out;
-		if (depth == 1) {
-			err = vpmfs_new_block(sb, goal, &blk);
-			if (err)
-				goto out;
-			vi->i_nblocks++;
-			vi->i_block[off[0]] = blk;
-			dirty_root = true;
-			if (new)
-				*new = true;
-			*pblk = blk;
-			goto out;
-		}
 		err = vpmfs_new_indirect(inode, goal, &blk, &bh);
 		if (err)
 			goto out;
 		vi->i_block[off[0]] = blk;
-		dirty_root = true;
-	} else if (depth == 1) {
-		*pblk = blk;
-		goto out;
+		dirty = true;
 	} else {
 		bh = sb_bread(sb, blk);
 		if (!bh) {
@@ -135,39 +160,36 @@ int vpmfs_map_block(struct inode *inode, u64 iblock, bool create, u32 *pblk,
 		}
 	}
 
-	for (level = 1; level < depth; level++) {
+	for (level = 1; ; level++) {
 		slot = (__le32 *)bh->b_data + off[level];
 		goal = blk;
 		blk = le32_to_cpu(*slot);
 		if (blk && !vpmfs_valid_data_block(sbi, blk))
 			goto corrupt;
+		if (level == depth - 1) {
+			if (blk)
+				*pblk = blk;
+			else if (create)
+				goto alloc_leaf;
+			goto out;
+		}
 		if (!blk) {
 			struct buffer_head *nbh = NULL;
 
 			if (!create)
 				goto out;
-			if (level == depth - 1)
-				err = vpmfs_new_block(sb, goal, &blk);
-			else
-				err = vpmfs_new_indirect(inode, goal, &blk, &nbh);
+			err = vpmfs_new_indirect(inode, goal, &blk, &nbh);
 			if (err)
 				goto out;
 			lock_buffer(bh);
 			*slot = cpu_to_le32(blk);
 			unlock_buffer(bh);
 			mark_buffer_dirty(bh);
-			if (level == depth - 1) {
-				vi->i_nblocks++;
-				if (new)
-					*new = true;
-				break;
-			}
+			dirty = true;
 			brelse(bh);
 			bh = nbh;
 			continue;
 		}
-		if (level == depth - 1)
-			break;
 		brelse(bh);
 		bh = sb_bread(sb, blk);
 		if (!bh) {
@@ -175,11 +197,28 @@ int vpmfs_map_block(struct inode *inode, u64 iblock, bool create, u32 *pblk,
 			goto out;
 		}
 	}
+
+alloc_leaf:
+	err = vpmfs_new_block(sb, goal, &blk);
+	if (err)
+		goto out;
+	err = xa_err(xa_store(&vi->i_unpub, iblock, xa_mk_value(blk),
+			      GFP_NOFS));
+	if (err) {
+		vpmfs_free_unlinked_block(sb, blk);
+		goto out;
+	}
+	if (!vi->i_nunpub++)
+		vpmfs_unpub_added(inode);
+	vi->i_nblocks++;
+	dirty = true;
+	if (new)
+		*new = true;
 	*pblk = blk;
 out:
 	brelse(bh);
 	mutex_unlock(&vi->i_map_lock);
-	if (dirty_root || (new && *new))
+	if (dirty)
 		mark_inode_dirty(inode);
 	return err;
 corrupt:
@@ -189,69 +228,122 @@ corrupt:
 }
 
 /**
+ * vpmfs_link_block() - write the pointer of an unpublished block into the map
+ * @inode: the file, i_map_lock held
+ * @iblock: block index
+ * @pblk: its disk block, from i_unpub
+ *
+ * The indirect blocks on the way were made when the block was allocated.
+ * The pointer goes to the inode (written by the next vpmfs_write_raw()) or
+ * into an indirect block's buffer.
+ *
+ * Return: 0, -EIO or -EUCLEAN.
+ */
+int vpmfs_link_block(struct inode *inode, u64 iblock, u32 pblk)
+{
+	struct vpmfs_inode_info *vi = VPMFS_I(inode);
+	struct super_block *sb = inode->i_sb;
+	struct buffer_head *bh;
+	unsigned int off[3];
+	int depth, level;
+	__le32 *slot;
+	u32 blk;
+
+	lockdep_assert_held(&vi->i_map_lock);
+	depth = vpmfs_block_path(iblock, off);
+	if (!depth)
+		return -EFBIG;
+	if (depth == 1) {
+		vi->i_block[off[0]] = pblk;
+		goto done;
+	}
+	blk = vi->i_block[off[0]];
+	for (level = 1; level < depth; level++) {
+		if (!blk || !vpmfs_valid_data_block(VPMFS_SB(sb), blk)) {
+			vpmfs_error(sb, "inode %llu: no indirect block for block %llu",
+				    (u64)inode->i_ino, iblock);
+			return -EUCLEAN;
+		}
+		bh = sb_bread(sb, blk);
+		if (!bh)
+			return -EIO;
+		slot = (__le32 *)bh->b_data + off[level];
+		if (level == depth - 1) {
+			lock_buffer(bh);
+			*slot = cpu_to_le32(pblk);
+			unlock_buffer(bh);
+			mark_buffer_dirty(bh);
+		} else {
+			blk = le32_to_cpu(*slot);
+		}
+		brelse(bh);
+	}
+done:
+	xa_erase(&vi->i_unpub, iblock);
+	if (!--vi->i_nunpub)
+		vpmfs_unpub_emptied(inode);
+	return 0;
+}
+
+/* Drop the unpublished blocks from @first on; they may be reused at once. */
+static void vpmfs_drop_unpub(struct inode *inode, u64 first)
+{
+	struct vpmfs_inode_info *vi = VPMFS_I(inode);
+	unsigned long idx;
+	void *entry;
+
+	if (!vi->i_nunpub)
+		return;
+	xa_for_each_start(&vi->i_unpub, idx, entry, first) {
+		xa_erase(&vi->i_unpub, idx);
+		vpmfs_free_unlinked_block(inode->i_sb, xa_to_value(entry));
+		vi->i_nblocks--;
+		vi->i_unpub_gen++;
+		if (!--vi->i_nunpub) {
+			vpmfs_unpub_emptied(inode);
+			break;
+		}
+	}
+}
+
+/**
  * vpmfs_unmap_block() - turn one allocated file block back into a hole
  * @inode: the file
  * @iblock: block index
  *
- * Used when a write allocated a block and then could not fill it.  The
- * indirect blocks stay.
+ * Used when a write allocated a block and then could not fill it: the
+ * block is still unpublished and is simply given back.  The indirect
+ * blocks stay.
  *
  * Return: 0 or a negative errno.
  */
 int vpmfs_unmap_block(struct inode *inode, u64 iblock)
 {
 	struct vpmfs_inode_info *vi = VPMFS_I(inode);
-	struct super_block *sb = inode->i_sb;
-	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
-	struct buffer_head *bh = NULL;
-	unsigned int off[3];
-	int depth, level, err = 0;
-	u32 blk;
-	__le32 *slot;
+	void *entry;
 
-	depth = vpmfs_block_path(iblock, off);
-	if (!depth)
-		return -EFBIG;
 	mutex_lock(&vi->i_map_lock);
-	blk = vi->i_block[off[0]];
-	if (depth == 1) {
-		vi->i_block[off[0]] = 0;
-		goto free;
-	}
-	for (level = 1; level < depth; level++) {
-		if (!blk || !vpmfs_valid_data_block(sbi, blk))
-			goto out;
-		brelse(bh);
-		bh = sb_bread(sb, blk);
-		if (!bh) {
-			err = -EIO;
-			goto out;
-		}
-		slot = (__le32 *)bh->b_data + off[level];
-		blk = le32_to_cpu(*slot);
-		if (level == depth - 1) {
-			lock_buffer(bh);
-			*slot = 0;
-			unlock_buffer(bh);
-			mark_buffer_dirty(bh);
-		}
-	}
-free:
-	if (blk && vpmfs_valid_data_block(sbi, blk)) {
-		vpmfs_free_block(sb, blk);
+	entry = vi->i_nunpub ? xa_load(&vi->i_unpub, iblock) : NULL;
+	if (entry) {
+		xa_erase(&vi->i_unpub, iblock);
+		vpmfs_free_unlinked_block(inode->i_sb, xa_to_value(entry));
 		vi->i_nblocks--;
+		vi->i_unpub_gen++;
+		if (!--vi->i_nunpub)
+			vpmfs_unpub_emptied(inode);
 	}
-out:
-	brelse(bh);
 	mutex_unlock(&vi->i_map_lock);
+	if (!entry)
+		return 0;	/* published meanwhile: its data is on disk */
 	mark_inode_dirty(inode);
-	return err;
+	return 0;
 }
 
 /*
  * Free the blocks of one indirect block whose entries cover file blocks
  * from @first (relative).  @depth is 1 for a block of data pointers, 2 for
- * a block of indirect pointers.  Returns true if the block is now empty.
+ * a block of indirect pointers.  Returns true if the block is now empty
+ * and covers nothing below @first (so it may go too).
  */
 static bool vpmfs_free_branch(struct inode *inode, u32 blk, u64 first,
 			      int depth)
@@ -289,17 +381,22 @@ static bool vpmfs_free_branch(struct inode *inode, u32 blk, u64 first,
 		if (depth == 2) {
 			u64 sub = first > (u64)i * span ? first - i * span : 0;
 
-			if (!vpmfs_free_branch(inode, b, sub, 1)) {
+			/*
+			 * A block of pointers that also covers blocks below
+			 * @first stays: unpublished blocks there need it.
+			 */
+			if (!vpmfs_free_branch(inode, b, sub, 1) || sub) {
 				empty = false;
 				continue;
 			}
 		}
-		vpmfs_free_block(sb, b);
-		vi->i_nblocks--;
+		/* the pointer goes before the block (see vpmfs_free_block) */
 		lock_buffer(bh);
 		p[i] = 0;
 		unlock_buffer(bh);
 		mark_buffer_dirty(bh);
+		vpmfs_free_block(sb, b);
+		vi->i_nblocks--;
 	}
 	brelse(bh);
 	return empty;
@@ -309,8 +406,13 @@ static bool vpmfs_free_branch(struct inode *inode, u32 blk, u64 first,
  * vpmfs_truncate_blocks() - free every block past @size
  * @inode: the file; the caller has removed the page cache past @size
  * @size: new size in bytes
+ * @raw: write the inode to its table buffer before the blocks are freed
+ *	(false only for a deleted inode whose slot is already cleared)
+ *
+ * Unpublished blocks are given back at once; blocks the map on disk
+ * points at are held until the next commit (vpmfs_free_block()).
  */
-void vpmfs_truncate_blocks(struct inode *inode, loff_t size)
+void vpmfs_truncate_blocks(struct inode *inode, loff_t size, bool raw)
 {
 	struct vpmfs_inode_info *vi = VPMFS_I(inode);
 	struct super_block *sb = inode->i_sb;
@@ -319,6 +421,9 @@ void vpmfs_truncate_blocks(struct inode *inode, loff_t size)
 	u32 i, b;
 
 	mutex_lock(&vi->i_map_lock);
+	/* from the first dropped pointer until the inode buffer has it */
+	down_read(&sbi->free_sem);
+	vpmfs_drop_unpub(inode, first);
 	for (i = 0; i < VPMFS_NDIR; i++) {
 		b = vi->i_block[i];
 		if (i < first || !b)
@@ -362,6 +467,9 @@ void vpmfs_truncate_blocks(struct inode *inode, loff_t size)
 			vi->i_block[VPMFS_DIND] = 0;
 		}
 	}
+	if (raw)
+		__vpmfs_write_raw(inode);
+	up_read(&sbi->free_sem);
 	mutex_unlock(&vi->i_map_lock);
 	mark_inode_dirty(inode);
 }
@@ -423,7 +531,7 @@ static void vpmfs_write_failed(struct address_space *mapping, loff_t to)
 
 	if (to > inode->i_size) {
 		truncate_pagecache(inode, inode->i_size);
-		vpmfs_truncate_blocks(inode, inode->i_size);
+		vpmfs_truncate_blocks(inode, inode->i_size, true);
 	}
 }
 
@@ -474,7 +582,7 @@ static int vpmfs_setsize(struct inode *inode, loff_t size)
 		if (err)
 			return err;
 		truncate_setsize(inode, size);
-		vpmfs_truncate_blocks(inode, size);
+		vpmfs_truncate_blocks(inode, size, true);
 	} else {
 		/* bytes between the old EOF and the block end read as zero */
 		if (old & (VPMFS_BLOCK_SIZE - 1)) {
@@ -718,29 +826,22 @@ struct inode *vpmfs_iget(struct super_block *sb, unsigned long ino)
 	return inode;
 }
 
-/**
- * vpmfs_write_inode() - ->write_inode: copy the inode to its table slot
- * @inode: the inode
- * @wbc: WB_SYNC_ALL waits for the write
- *
- * Return: 0 or -EIO.
+/*
+ * Copy the inode to its table slot in the buffer cache; i_map_lock held
+ * (the order is i_map_lock -> buffer lock).  Unpublished blocks are
+ * neither in the map nor in the block count on disk.
  */
-int vpmfs_write_inode(struct inode *inode, struct writeback_control *wbc)
+int __vpmfs_write_raw(struct inode *inode)
 {
 	struct vpmfs_inode_info *vi = VPMFS_I(inode);
-	u32 map[VPMFS_NBLOCKS], nblocks;
+	u32 nblocks = vi->i_nblocks - vi->i_nunpub;
 	struct vpmfs_inode *raw;
 	struct buffer_head *bh;
 	struct timespec64 ts;
-	int i, err = 0;
+	int i;
 
-	/* snapshot the block map; never take i_map_lock under a buffer lock */
-	mutex_lock(&vi->i_map_lock);
-	memcpy(map, vi->i_block, sizeof(map));
-	nblocks = vi->i_nblocks;
-	mutex_unlock(&vi->i_map_lock);
-	inode->i_blocks = (blkcnt_t)nblocks << (VPMFS_BLOCK_SHIFT - 9);
-
+	lockdep_assert_held(&vi->i_map_lock);
+	inode->i_blocks = (blkcnt_t)vi->i_nblocks << (VPMFS_BLOCK_SHIFT - 9);
 	bh = vpmfs_inode_bh(inode->i_sb, inode->i_ino, &raw);
 	if (!bh)
 		return -EIO;
@@ -767,17 +868,58 @@ int vpmfs_write_inode(struct inode *inode, struct writeback_control *wbc)
 		raw->i_block[0] = cpu_to_le32(new_encode_dev(inode->i_rdev));
 	} else {
 		for (i = 0; i < VPMFS_NBLOCKS; i++)
-			raw->i_block[i] = cpu_to_le32(map[i]);
+			raw->i_block[i] = cpu_to_le32(vi->i_block[i]);
 	}
 	unlock_buffer(bh);
 	mark_buffer_dirty(bh);
-	if (wbc->sync_mode == WB_SYNC_ALL) {
-		sync_dirty_buffer(bh);
-		if (buffer_req(bh) && !buffer_uptodate(bh))
-			err = -EIO;
-	}
 	brelse(bh);
+	return 0;
+}
+
+/**
+ * vpmfs_write_raw() - copy an inode to its table slot in the buffer cache
+ * @inode: the inode
+ *
+ * The buffer reaches the disk with the next commit or block-device
+ * writeback; this does no I/O but reading the table block.
+ *
+ * Return: 0 or -EIO.
+ */
+int vpmfs_write_raw(struct inode *inode)
+{
+	struct vpmfs_inode_info *vi = VPMFS_I(inode);
+	int err;
+
+	mutex_lock(&vi->i_map_lock);
+	err = __vpmfs_write_raw(inode);
+	mutex_unlock(&vi->i_map_lock);
 	return err;
+}
+
+/**
+ * vpmfs_write_inode() - ->write_inode: copy the inode to its table slot
+ * @inode: the inode
+ * @wbc: writeback control (no I/O is done here either way)
+ *
+ * Blocks whose data writeback has completed are published first.  An
+ * inode that still has unpublished blocks is dirtied again, so that
+ * writeback comes back for them.  Durability is the business of fsync
+ * and sync_fs, which commit (vpmfs_commit()).
+ *
+ * Return: 0 or a negative errno.
+ */
+int vpmfs_write_inode(struct inode *inode, struct writeback_control *wbc)
+{
+	struct vpmfs_inode_info *vi = VPMFS_I(inode);
+	int err, err2;
+
+	err = vpmfs_publish(inode, false);
+	err2 = vpmfs_write_raw(inode);
+	if (READ_ONCE(vi->i_nunpub))
+		mark_inode_dirty_sync(inode);
+	if (err2)
+		return err2;
+	return err < 0 ? err : 0;
 }
 
 /* Clear a deleted inode's table slot. */
@@ -799,24 +941,46 @@ static void vpmfs_clear_raw(struct inode *inode)
 /**
  * vpmfs_evict_inode() - ->evict_inode: drop the pages, free a deleted inode
  * @inode: the inode
+ *
+ * A live inode publishes what it still has unpublished (its data is
+ * written and waited for first).  A deleted one clears its table slot
+ * before its blocks and its number are freed, so that nothing on disk
+ * points at them once they are reused.
  */
 void vpmfs_evict_inode(struct inode *inode)
 {
+	struct vpmfs_inode_info *vi = VPMFS_I(inode);
+	struct vpmfs_sb_info *sbi = VPMFS_SB(inode->i_sb);
 	bool del = !inode->i_nlink && !is_bad_inode(inode);
 
+	if (!del && READ_ONCE(vi->i_nunpub) && !is_bad_inode(inode)) {
+		filemap_write_and_wait(inode->i_mapping);
+		if (vpmfs_publish(inode, true) >= 0)
+			vpmfs_write_raw(inode);
+	}
 	truncate_inode_pages_final(&inode->i_data);
 	if (del) {
-		inode->i_size = 0;
-		/* only these own blocks; the others' i_block is not a map */
-		if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) ||
-		    S_ISLNK(inode->i_mode))
-			vpmfs_truncate_blocks(inode, 0);
-	}
-	clear_inode(inode);
-	if (del) {
 		vpmfs_clear_raw(inode);
-		vpmfs_free_ino(inode->i_sb, inode->i_ino);
+		inode->i_size = 0;
 	}
+	/* only these own blocks; the others' i_block is not a map */
+	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) ||
+	    S_ISLNK(inode->i_mode)) {
+		if (del) {
+			vpmfs_truncate_blocks(inode, 0, false);
+		} else {
+			/* what could not be published is lost with the pages */
+			mutex_lock(&vi->i_map_lock);
+			vpmfs_drop_unpub(inode, 0);
+			mutex_unlock(&vi->i_map_lock);
+		}
+	}
+	spin_lock(&sbi->unpub_lock);
+	list_del_init(&vi->i_unpub_link);
+	spin_unlock(&sbi->unpub_lock);
+	clear_inode(inode);
+	if (del)
+		vpmfs_free_ino(inode->i_sb, inode->i_ino);
 }
 
 /**

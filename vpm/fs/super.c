@@ -50,11 +50,19 @@ static struct inode *vpmfs_alloc_inode(struct super_block *sb)
 		return NULL;
 	memset(vi->i_block, 0, sizeof(vi->i_block));
 	vi->i_nblocks = 0;
+	xa_init(&vi->i_unpub);
+	vi->i_nunpub = 0;
+	vi->i_unpub_gen = 0;
+	INIT_LIST_HEAD(&vi->i_unpub_link);
+	vi->i_parent = 0;
+	vi->i_name_new = false;
 	return &vi->vfs_inode;
 }
 
 static void vpmfs_free_inode(struct inode *inode)
 {
+	/* evict published or dropped every entry */
+	WARN_ON_ONCE(!xa_empty(&VPMFS_I(inode)->i_unpub));
 	kmem_cache_free(vpmfs_inode_cachep, VPMFS_I(inode));
 }
 
@@ -99,19 +107,37 @@ static int vpmfs_commit_super(struct super_block *sb, bool clean, bool wait)
 	return 0;
 }
 
+/*
+ * sync(2), syncfs(2), unmount.  With @wait the pages were written and
+ * waited for: publish every block still unpublished, then commit.
+ */
 static int vpmfs_sync_fs(struct super_block *sb, int wait)
 {
+	int err, err2;
+
 	if (sb_rdonly(sb))
 		return 0;
-	return vpmfs_commit_super(sb, false, wait);
+	if (!wait)
+		return vpmfs_commit_super(sb, false, false);
+	err = vpmfs_publish_all(sb);
+	err2 = vpmfs_commit_super(sb, false, false);
+	if (!err)
+		err = err2;
+	err2 = vpmfs_commit(sb);
+	return err ? err : err2;
 }
 
 static void vpmfs_put_super(struct super_block *sb)
 {
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
 
-	if (!sb_rdonly(sb))
+	if (!sb_rdonly(sb)) {
+		/* everything durable before the superblock says clean */
+		vpmfs_commit(sb);
 		vpmfs_commit_super(sb, true, true);
+		blkdev_issue_flush(sb->s_bdev);
+	}
+	vpmfs_drop_committed(sb);
 	brelse(sbi->sbh);
 	sb->s_fs_info = NULL;
 	kfree(sbi);
@@ -284,6 +310,10 @@ static int vpmfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (!sbi)
 		return -ENOMEM;
 	mutex_init(&sbi->alloc_lock);
+	xa_init(&sbi->committed);
+	init_rwsem(&sbi->free_sem);
+	spin_lock_init(&sbi->unpub_lock);
+	INIT_LIST_HEAD(&sbi->unpub_inodes);
 	sbi->copy_mode = ctx->copy_mode;
 	sb->s_fs_info = sbi;
 
