@@ -300,6 +300,14 @@ static void check_inode(__u32 ino)
 			cleared[ino] = 1;
 		return;
 	}
+	/* a crash before the target's block was linked (vpmfs.rst) */
+	if (S_ISLNK(mode) && !le32(in->i_block[0])) {
+		if (problem("symlink %u: no target block", ino))
+			clear_inode(ino);
+		else
+			cleared[ino] = 1;
+		return;
+	}
 	if (!has_blocks(mode))
 		return;
 	if (le32(in->i_block[VPMFS_NBLOCKS - 1]) &&
