@@ -8,15 +8,25 @@
  *
  *   vpmfs_crash ids one                 every one-operation workload
  *   vpmfs_crash ids two [-a] [-k K -S SEED]
- *	two-operation workloads: both operations from the core set (-a:
- *	from every operation), or a seeded sample of K of them
+ *	two-operation workloads: both operations from the core set, the
+ *	first not followed by fdatasync (-a: every pair), or a seeded
+ *	sample of K of them
  *   vpmfs_crash ids random SEED COUNT   COUNT random workloads (10-50 ops)
  *   vpmfs_crash desc ID...              what the workloads do
  *   vpmfs_crash run ID DEV MNT DMNAME STATE COPY
  *	mkfs.vpmfs DEV, mount it (-o copy=COPY) on MNT, set up, sync, mark
  *	"setup" in the log of dm device DMNAME, run the workload (mark
  *	"b<i>" before operation i, "p<i>" after its persistence call),
- *	unmount, mark "u"; write what the checker needs to STATE
+ *	unmount, mark "u", flush the device, mark "end" (from there on
+ *	everything is promised); write what the checker needs to STATE
+ *   vpmfs_crash batch [-s N] [-v] [-d DIR] [-n DMNAME] DATA LOG SCRATCH MODE < IDS
+ *	for each workload id read: create the dm-log-writes device DMNAME
+ *	over DATA and LOG (DM ioctls), "run" it, remove the device, then
+ *	vpmfs_logreplay run -s N -f setup -C SCRATCH LOG DIR/replay.img --
+ *	vpmfs_crash check (copy=MODE).  Failure and fsck repair lines go to
+ *	DIR/failures (default DIR /tmp/crash); prints a "# " line per
+ *	failing workload and "workloads W, crash points P, failures F (in
+ *	N workloads)".
  *   vpmfs_crash check STATE DEV MNT
  *	check a crash image in DEV (a copy: it is repaired): fsck.vpmfs -n,
  *	else -y then -n; mount read-only on MNT, check; uses
@@ -132,7 +142,7 @@ static const struct opdef ops[] = {
 	{ OP_CREAT, 0, 1, "C", NULL },
 	{ OP_CREAT, 0, 0, "D/C", NULL },
 	{ OP_WRITE, W_APPEND, 1, "A", NULL },
-	{ OP_WRITE, W_OVER, 1, "A", NULL },
+	{ OP_WRITE, W_OVER, 0, "A", NULL },
 	{ OP_WRITE, W_EXTEND, 0, "A", NULL },
 	{ OP_WRITE, W_HOLE, 1, "A", NULL },
 	{ OP_WRITE, W_UNALIGNED, 0, "A", NULL },
@@ -146,12 +156,12 @@ static const struct opdef ops[] = {
 	{ OP_WRITE, W_EXTEND, 0, "C", NULL },
 	{ OP_WRITE, W_HOLE, 0, "C", NULL },
 	{ OP_WRITE, W_UNALIGNED, 0, "C", NULL },
-	{ OP_TRUNC, TR_DOWN, 1, "A", NULL },
+	{ OP_TRUNC, TR_DOWN, 0, "A", NULL },
 	{ OP_TRUNC, TR_UP, 1, "A", NULL },
-	{ OP_TRUNC, TR_MID, 0, "A", NULL },
+	{ OP_TRUNC, TR_MID, 1, "A", NULL },
 	{ OP_TRUNC, TR_DOWN, 0, "D/B", NULL },
 	{ OP_TRUNC, TR_UP, 0, "D/B", NULL },
-	{ OP_TRUNC, TR_MID, 1, "D/B", NULL },
+	{ OP_TRUNC, TR_MID, 0, "D/B", NULL },
 	{ OP_TRUNC, TR_DOWN, 0, "C", NULL },
 	{ OP_TRUNC, TR_UP, 0, "C", NULL },
 	{ OP_TRUNC, TR_MID, 0, "C", NULL },
@@ -786,7 +796,8 @@ static int cmd_ids(int argc, char **argv)
 		}
 	}
 	for (a = 0; a < NONE; a++) {
-		if (!all && !ops[a / NPERSIST].core)
+		/* core tier: fdatasync only as the last call */
+		if (!all && (!ops[a / NPERSIST].core || a % NPERSIST == P_FDATASYNC))
 			continue;
 		if (build(a, w))
 			continue;
@@ -1164,6 +1175,19 @@ static int cmd_run(int argc, char **argv)
 	if (umount(mnt))
 		die("umount %s: %s", mnt, strerror(errno));
 	dm_mark(argv[5], "u");
+	/*
+	 * Flush, then mark "end": after this point everything is promised.
+	 * Without the flush, removing the target would put the writes not
+	 * yet flushed in front of marks its log thread has not written yet.
+	 */
+	{
+		int fd = open(argv[3], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || fsync(fd))
+			die("flush %s: %s", argv[3], strerror(errno));
+		close(fd);
+	}
+	dm_mark(argv[5], "end");
 	fprintf(f, "end\n");
 	if (fclose(f))
 		die("%s: %s", argv[6], strerror(errno));
@@ -1258,7 +1282,7 @@ static int mark_step(const char *mark, int *passed_self)
 	 */
 	if (!strcmp(mark, "u"))
 		return W->n + 1;
-	if (!strcmp(mark, "dm-log-writes-end")) {
+	if (!strcmp(mark, "end") || !strcmp(mark, "dm-log-writes-end")) {
 		*passed_self = 1;
 		return W->n + 1;
 	}
@@ -1500,11 +1524,18 @@ static const char *plabel(int j)
 		return "set-up sync";
 	if (j > W->n)
 		return "unmount";
-	if (W->step[j].persist == P_SYNC)
+	if (W->step[j].persist == P_SYNC) {
 		snprintf(buf, sizeof(buf), "step %d sync", j);
-	else
-	snprintf(buf, sizeof(buf), "step %d %s(%s)", j,
-		 persist_name[W->step[j].persist], W->step[j].obj);
+	} else if (W->step[j].persist == P_FSYNC_DIR) {
+		const char *sl = strrchr(W->step[j].obj, '/');
+
+		snprintf(buf, sizeof(buf), "step %d fsync(%.*s)", j,
+			 sl ? (int)(sl - W->step[j].obj) : 1,
+			 sl ? W->step[j].obj : "/");
+	} else {
+		snprintf(buf, sizeof(buf), "step %d %s(%s)", j,
+			 persist_name[W->step[j].persist], W->step[j].obj);
+	}
 	return buf;
 }
 

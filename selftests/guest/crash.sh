@@ -141,7 +141,7 @@ while [ "$i" -lt "${#modelist[@]}" ]; do
 	done
 	i=$((i + (${#m2} ? 2 : 1)))
 done
-repairs=$(grep '^REPAIR ' "$work/failures" | sed 's/: [^:]*  \[.*//' | sort -u | grep -c .)
+repairs=$(grep '^REPAIR ' "$work/failures" | sed 's/^\(REPAIR w[0-9]* entry [0-9]*\).*copy=\([a-z]*\).*/\1 \2/' | sort -u | grep -c .)
 echo "# fsck -y repaired more than the unclean state at $repairs crash point(s) (see $work/failures)"
 echo "workloads $tw, crash points $tp, failures $tf (in $tfw workloads)"
 [ "$tf" = 0 ] || exit 1
