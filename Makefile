@@ -19,7 +19,7 @@ TOOLS := $(patsubst tools/%.c,build/tools/%,$(wildcard tools/*.c))
 KSFT_DIR ?= /usr/src/linux-source-6.1/tools/testing/selftests
 SELFTESTS := $(patsubst selftests/%.c,build/tools/%,$(wildcard selftests/*.c))
 
-.PHONY: all modules tools check demo vm bench deps clean
+.PHONY: all modules tools check crashtest demo vm bench deps clean
 
 all: modules tools
 
@@ -42,6 +42,11 @@ deps:
 
 check:
 	scripts/check
+
+# All two-operation crash-consistency workloads (see scripts/crashtest);
+# CRASHTEST_ARGS, e.g. "--kernel backports".
+crashtest: tools
+	scripts/crashtest $(CRASHTEST_ARGS)
 
 demo:
 	scripts/demo

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Crash consistency of vpmfs (selftests/guest/crash.sh in the VM, with
+# selftests/vpmfs_crash.c and selftests/vpmfs_logreplay.c): every
+# one-operation workload and a seeded sample of the two-operation ones,
+# each run over dm-log-writes and checked at every flush, FUA and mark
+# of its log (no sampled points between them: that is make crashtest), under
+# copy=vpm and copy=generic at the same time, stock kernel.  The full
+# two-operation tier is `make crashtest` (scripts/crashtest).
+#
+#   VPMFS_SEED          seed of the two-operation sample (default: the
+#                       time; printed)
+#   VPMFS_CRASH_SAMPLE  two-operation workloads sampled (default 80)
+#   VMTEST_KERNEL       as for scripts/vmtest (stock by default)
+#
+# About 4 minutes on the 2-core test machine.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$top/build/check"
+work=$(mktemp -d "$top/build/check/vpmfs-crash.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+seed=${VPMFS_SEED:-$(date +%s)}
+sample=${VPMFS_CRASH_SAMPLE:-80}
+[[ $seed =~ ^[0-9]+$ ]] || { echo "VPMFS_SEED: not a number: $seed"; exit 1; }
+[[ $sample =~ ^[0-9]+$ ]] || { echo "VPMFS_CRASH_SAMPLE: not a number: $sample"; exit 1; }
+echo "# seed $seed, $sample two-operation workloads sampled"
+
+for d in data0 log0 data1 log1; do
+	truncate -s 64M "$work/$d.img"
+done
+"$top/scripts/vmtest" --disk "$work/data0.img" --disk "$work/log0.img" \
+	--disk "$work/data1.img" --disk "$work/log1.img" \
+	--add "$top/selftests/guest/crash.sh" --timeout 900 -- \
+	"CRASH_TIER='one two' CRASH_TWO_SAMPLE=$sample CRASH_SEED=$seed CRASH_SAMPLE=0 \
+	 bash /opt/add/crash.sh /dev/vda /dev/vdb /dev/vdc /dev/vdd"

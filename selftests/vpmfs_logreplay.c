@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmfs_logreplay: read and replay a dm-log-writes log (the kernel's
+ * Documentation/admin-guide/device-mapper/log-writes.rst): a super block
+ * in sector 0 of the log device, then one entry header per sector-size
+ * block (a mark's name inline after the header), each write entry
+ * followed by its data.  Used by selftests/guest/crash.sh, the guest half
+ * of the vpmfs crash-consistency tests.
+ *
+ *   vpmfs_logreplay list LOG
+ *	one line per entry: index, flags, sector, sectors, mark name
+ *   vpmfs_logreplay find LOG MARK
+ *	print the index of the first mark named MARK (exit 1: none)
+ *   vpmfs_logreplay replay [-c CURSOR] LOG TARGET FROM TO
+ *	apply entries FROM..TO (inclusive) to TARGET (an image file or a
+ *	device; discards write zeroes).  CURSOR remembers where the next
+ *	entry starts in the log, so "replay -c C L T 0 p1" followed by
+ *	"replay -c C L T p1+1 p2" does not read the log from the start again
+ *   vpmfs_logreplay run [-n] [-s N] [-f MARK] [-C COPY] LOG TARGET -- CMD...
+ *	replay the whole log onto TARGET (which should start zeroed) and
+ *	stop at every crash point at or after mark MARK: every FLUSH entry,
+ *	every FUA entry, every mark, and N points evenly spread between
+ *	two of them (default 0).  At each point TARGET is copied to COPY
+ *	(if given) and CMD runs with, in its environment:
+ *	  LOGREPLAY_ENTRY  index of the last entry applied
+ *	  LOGREPLAY_KIND   flush, fua, mark or sample
+ *	  LOGREPLAY_MARK   name of the last mark applied ("" if none)
+ *	  LOGREPLAY_WMARK  name of the last mark before the last applied
+ *			   write: whatever ran after that mark did not
+ *			   reach this image yet
+ *	A point with no write since the previous one gives the same image
+ *	and is folded into the later one (whose marks say more).  -n lists
+ *	the points instead.  Prints "points P failures F" (F: CMD exited
+ *	non-zero) and exits 1 if F > 0.
+ *
+ * Exit status: 0 success, 1 failures or mark not found, 2 usage or I/O
+ * error (the log is malformed, a device cannot be read).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <endian.h>
+
+#define LW_MAGIC	0x6a736677736872ULL
+#define LW_VERSION	1ULL
+
+#define LW_FLUSH	(1U << 0)
+#define LW_FUA		(1U << 1)
+#define LW_DISCARD	(1U << 2)
+#define LW_MARK		(1U << 3)
+#define LW_METADATA	(1U << 4)
+
+/* On-disk, little endian (drivers/md/dm-log-writes.c). */
+struct lw_super {
+	uint64_t magic;
+	uint64_t version;
+	uint64_t nr_entries;
+	uint32_t sectorsize;
+} __attribute__((packed));
+
+struct lw_entry {
+	uint64_t sector;
+	uint64_t nr_sectors;
+	uint64_t flags;
+	uint64_t data_len;
+};
+
+#define MARK_MAX	256
+
+/* One entry, decoded. */
+struct entry {
+	uint64_t sector, nr_sectors, flags, data_len;
+	char mark[MARK_MAX];
+};
+
+/* A log being read front to back. */
+struct log {
+	int fd;
+	const char *path;
+	uint64_t nr_entries;
+	uint32_t ss;		/* sector size: unit of sector, nr_sectors */
+	uint64_t next;		/* index of the next entry */
+	uint64_t off;		/* its byte offset in the log */
+	char *buf;		/* one sector */
+};
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("vpmfs_logreplay: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static void xpread(int fd, void *buf, size_t len, uint64_t off, const char *what)
+{
+	ssize_t n;
+
+	while (len) {
+		n = pread(fd, buf, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("%s: read at %" PRIu64 ": %s", what, off, strerror(errno));
+		if (n == 0)
+			die("%s: unexpected end at %" PRIu64, what, off);
+		buf = (char *)buf + n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+}
+
+static void xpwrite(int fd, const void *buf, size_t len, uint64_t off,
+		    const char *what)
+{
+	ssize_t n;
+
+	while (len) {
+		n = pwrite(fd, buf, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("%s: write at %" PRIu64 ": %s", what, off,
+			    n < 0 ? strerror(errno) : "short write");
+		buf = (const char *)buf + n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+}
+
+/* Open a file or device; a block device's page cache is dropped first. */
+static int open_dev(const char *path, int flags)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st))
+		die("%s: %s", path, strerror(errno));
+	/*
+	 * dm-log-writes writes the log with bios of its own, past this
+	 * device's page cache: what an earlier reader cached is stale.
+	 */
+	if (S_ISBLK(st.st_mode) && ioctl(fd, BLKFLSBUF, 0))
+		die("%s: BLKFLSBUF: %s", path, strerror(errno));
+	return fd;
+}
+
+static void log_open(struct log *lg, const char *path)
+{
+	struct lw_super s;
+
+	lg->path = path;
+	lg->fd = open_dev(path, O_RDONLY);
+	xpread(lg->fd, &s, sizeof(s), 0, path);
+	if (le64toh(s.magic) != LW_MAGIC)
+		die("%s: not a dm-log-writes log (magic %#" PRIx64 ")", path,
+		    (uint64_t)le64toh(s.magic));
+	if (le64toh(s.version) != LW_VERSION)
+		die("%s: log version %" PRIu64 " unknown", path,
+		    (uint64_t)le64toh(s.version));
+	lg->nr_entries = le64toh(s.nr_entries);
+	lg->ss = le32toh(s.sectorsize);
+	if (lg->ss < 512 || lg->ss > 65536 || (lg->ss & (lg->ss - 1)))
+		die("%s: bad sector size %u", path, lg->ss);
+	lg->buf = malloc(lg->ss);
+	if (!lg->buf)
+		die("out of memory");
+	lg->next = 0;
+	lg->off = lg->ss;
+}
+
+/* Bytes of log the entry's data takes after its header sector. */
+static uint64_t entry_data_bytes(const struct log *lg, const struct entry *e)
+{
+	if (e->flags & (LW_DISCARD | LW_MARK))
+		return 0;
+	return e->nr_sectors * lg->ss;
+}
+
+/*
+ * Read the header of entry lg->next (at lg->off) into @e, without
+ * moving on.  Return 0, or -1 past the last entry.
+ */
+static int log_peek(struct log *lg, struct entry *e)
+{
+	struct lw_entry raw;
+	size_t n;
+
+	if (lg->next >= lg->nr_entries)
+		return -1;
+	xpread(lg->fd, lg->buf, lg->ss, lg->off, lg->path);
+	memcpy(&raw, lg->buf, sizeof(raw));
+	e->sector = le64toh(raw.sector);
+	e->nr_sectors = le64toh(raw.nr_sectors);
+	e->flags = le64toh(raw.flags);
+	e->data_len = le64toh(raw.data_len);
+	e->mark[0] = '\0';
+	if (e->flags & LW_MARK) {
+		n = e->data_len;
+		if (n > lg->ss - sizeof(raw))
+			die("%s: entry %" PRIu64 ": mark of %" PRIu64 " bytes",
+			    lg->path, lg->next, e->data_len);
+		if (n > MARK_MAX - 1)
+			n = MARK_MAX - 1;
+		memcpy(e->mark, lg->buf + sizeof(raw), n);
+		e->mark[n] = '\0';
+	} else if (e->data_len) {
+		/* inline data: never produced by the kernel's target */
+		die("%s: entry %" PRIu64 ": inline data not supported",
+		    lg->path, lg->next);
+	}
+	return 0;
+}
+
+static void log_advance(struct log *lg, const struct entry *e)
+{
+	lg->off += lg->ss + entry_data_bytes(lg, e);
+	lg->next++;
+}
+
+/* Position the log at entry @idx: from the cursor if it is there. */
+static void log_seek(struct log *lg, uint64_t idx, uint64_t cur_idx,
+		     uint64_t cur_off)
+{
+	struct entry e;
+
+	if (cur_idx && cur_idx <= idx) {
+		lg->next = cur_idx;
+		lg->off = cur_off;
+	}
+	while (lg->next < idx) {
+		if (log_peek(lg, &e))
+			die("%s: no entry %" PRIu64 " (%" PRIu64 " entries)",
+			    lg->path, idx, lg->nr_entries);
+		log_advance(lg, &e);
+	}
+}
+
+/* Apply the entry at the log's position to @tfd and move on. */
+static void log_apply(struct log *lg, const struct entry *e, int tfd,
+		      const char *tpath)
+{
+	static char *buf;
+	static size_t buflen;
+	uint64_t left, done = 0, n;
+
+	if (!buf) {
+		buflen = 1 << 20;
+		buf = malloc(buflen);
+		if (!buf)
+			die("out of memory");
+	}
+	if (e->flags & LW_DISCARD) {
+		memset(buf, 0, buflen);
+		left = e->nr_sectors * lg->ss;
+		while (left) {
+			n = left < buflen ? left : buflen;
+			xpwrite(tfd, buf, n, e->sector * lg->ss + done, tpath);
+			done += n;
+			left -= n;
+		}
+	} else if (!(e->flags & LW_MARK)) {
+		left = e->nr_sectors * lg->ss;
+		while (left) {
+			n = left < buflen ? left : buflen;
+			xpread(lg->fd, buf, n, lg->off + lg->ss + done, lg->path);
+			xpwrite(tfd, buf, n, e->sector * lg->ss + done, tpath);
+			done += n;
+			left -= n;
+		}
+	}
+	log_advance(lg, e);
+}
+
+static const char *flag_str(uint64_t f)
+{
+	static char s[64];
+
+	s[0] = '\0';
+	if (f & LW_FLUSH)
+		strcat(s, "FLUSH|");
+	if (f & LW_FUA)
+		strcat(s, "FUA|");
+	if (f & LW_DISCARD)
+		strcat(s, "DISCARD|");
+	if (f & LW_MARK)
+		strcat(s, "MARK|");
+	if (f & LW_METADATA)
+		strcat(s, "META|");
+	if (f & ~0x1fULL)
+		strcat(s, "?|");
+	if (s[0])
+		s[strlen(s) - 1] = '\0';
+	else
+		strcpy(s, "-");
+	return s;
+}
+
+static int is_write(const struct entry *e)
+{
+	return !(e->flags & LW_MARK) && (e->nr_sectors || (e->flags & LW_DISCARD));
+}
+
+static int cmd_list(const char *path)
+{
+	struct log lg;
+	struct entry e;
+
+	log_open(&lg, path);
+	printf("# %s: %" PRIu64 " entries, sector size %u\n", path,
+	       lg.nr_entries, lg.ss);
+	while (!log_peek(&lg, &e)) {
+		printf("%6" PRIu64 " %-14s sector %8" PRIu64 " sectors %6" PRIu64,
+		       lg.next, flag_str(e.flags), e.sector, e.nr_sectors);
+		if (e.flags & LW_MARK)
+			printf(" mark %s", e.mark);
+		putchar('\n');
+		log_advance(&lg, &e);
+	}
+	return 0;
+}
+
+static int find_mark(struct log *lg, const char *name, uint64_t *idx)
+{
+	struct entry e;
+
+	while (!log_peek(lg, &e)) {
+		if ((e.flags & LW_MARK) && !strcmp(e.mark, name)) {
+			*idx = lg->next;
+			return 0;
+		}
+		log_advance(lg, &e);
+	}
+	return -1;
+}
+
+static int cmd_find(const char *path, const char *name)
+{
+	struct log lg;
+	uint64_t idx;
+
+	log_open(&lg, path);
+	if (find_mark(&lg, name, &idx)) {
+		fprintf(stderr, "vpmfs_logreplay: %s: no mark %s\n", path, name);
+		return 1;
+	}
+	printf("%" PRIu64 "\n", idx);
+	return 0;
+}
+
+static uint64_t parse_u64(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end)
+		die("bad %s: %s", what, s);
+	return v;
+}
+
+static int cmd_replay(const char *cursor, const char *lpath, const char *tpath,
+		      uint64_t from, uint64_t to)
+{
+	uint64_t cidx = 0, coff = 0;
+	struct log lg;
+	struct entry e;
+	FILE *f;
+	int tfd;
+
+	if (from > to)
+		die("FROM %" PRIu64 " is after TO %" PRIu64, from, to);
+	log_open(&lg, lpath);
+	if (to >= lg.nr_entries)
+		die("%s: no entry %" PRIu64 " (%" PRIu64 " entries)", lpath, to,
+		    lg.nr_entries);
+	if (cursor) {
+		f = fopen(cursor, "r");
+		if (f) {
+			if (fscanf(f, "%" SCNu64 " %" SCNu64, &cidx, &coff) != 2)
+				cidx = coff = 0;
+			fclose(f);
+		}
+	}
+	log_seek(&lg, from, cidx, coff);
+	tfd = open_dev(tpath, O_WRONLY);
+	while (lg.next <= to) {
+		if (log_peek(&lg, &e))
+			break;
+		log_apply(&lg, &e, tfd, tpath);
+	}
+	if (fsync(tfd))
+		die("%s: fsync: %s", tpath, strerror(errno));
+	close(tfd);
+	if (cursor) {
+		f = fopen(cursor, "w");
+		if (!f)
+			die("%s: %s", cursor, strerror(errno));
+		fprintf(f, "%" PRIu64 " %" PRIu64 "\n", lg.next, lg.off);
+		if (fclose(f))
+			die("%s: %s", cursor, strerror(errno));
+	}
+	return 0;
+}
+
+/* Copy the first @len bytes of @src to @dst (a device: through its cache). */
+static void copy_image(int sfd, const char *spath, const char *dpath,
+		       uint64_t len)
+{
+	static char buf[1 << 20];
+	uint64_t off = 0, n;
+	int dfd;
+
+	dfd = open_dev(dpath, O_WRONLY);
+	while (off < len) {
+		n = len - off < sizeof(buf) ? len - off : sizeof(buf);
+		xpread(sfd, buf, n, off, spath);
+		xpwrite(dfd, buf, n, off, dpath);
+		off += n;
+	}
+	if (fsync(dfd))
+		die("%s: fsync: %s", dpath, strerror(errno));
+	close(dfd);
+}
+
+static const char *kind_str(uint64_t flags)
+{
+	if (flags & LW_MARK)
+		return "mark";
+	if (flags & LW_FUA)
+		return "fua";
+	if (flags & LW_FLUSH)
+		return "flush";
+	return "sample";
+}
+
+struct run_ctx {
+	const char *lpath, *tpath, *copy;
+	char **cmd;
+	int dry;
+	int tfd;
+	uint64_t tlen;
+	unsigned long points, failures;
+};
+
+static void check_point(struct run_ctx *c, uint64_t idx, const char *kind,
+			const char *mark, const char *wmark)
+{
+	char num[32];
+	pid_t pid;
+	int st;
+
+	c->points++;
+	if (c->dry) {
+		printf("%6" PRIu64 " %-6s mark %s wmark %s\n", idx, kind,
+		       mark[0] ? mark : "-", wmark[0] ? wmark : "-");
+		return;
+	}
+	if (fsync(c->tfd))
+		die("%s: fsync: %s", c->tpath, strerror(errno));
+	if (c->copy)
+		copy_image(c->tfd, c->tpath, c->copy, c->tlen);
+	snprintf(num, sizeof(num), "%" PRIu64, idx);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		setenv("LOGREPLAY_ENTRY", num, 1);
+		setenv("LOGREPLAY_KIND", kind, 1);
+		setenv("LOGREPLAY_MARK", mark, 1);
+		setenv("LOGREPLAY_WMARK", wmark, 1);
+		execvp(c->cmd[0], c->cmd);
+		fprintf(stderr, "vpmfs_logreplay: %s: %s\n", c->cmd[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		c->failures++;
+}
+
+/*
+ * run: one pass over the log.  Crash points are found as we go; the
+ * sampled ones between two crash points need the count of writes in
+ * between, so a first pass (headers only) collects the kinds.
+ */
+static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
+{
+	uint64_t start = 0, i, j, nw, prev, *widx = NULL;
+	unsigned char *major;
+	char mark[MARK_MAX] = "", wmark[MARK_MAX] = "";
+	char pmark[MARK_MAX] = "", pwmark[MARK_MAX] = "";
+	uint64_t pidx = 0;
+	int pending = 0;	/* a point whose image is still the current one */
+	const char *pkind = "";
+	struct log lg;
+	struct entry e;
+	struct stat st;
+
+	log_open(&lg, c->lpath);
+	if (from && find_mark(&lg, from, &start)) {
+		fprintf(stderr, "vpmfs_logreplay: %s: no mark %s\n", c->lpath, from);
+		return 1;
+	}
+	major = calloc(lg.nr_entries + 1, 1);
+	widx = calloc(lg.nr_entries + 1, sizeof(*widx));
+	if (!major || !widx)
+		die("out of memory");
+	/* pass 1: which entries are crash points, which ones write */
+	lg.next = 0;
+	lg.off = lg.ss;
+	nw = 0;
+	while (!log_peek(&lg, &e)) {
+		if (e.flags & (LW_FLUSH | LW_FUA | LW_MARK))
+			major[lg.next] = 1;
+		if (is_write(&e))
+			major[lg.next] |= 2;
+		log_advance(&lg, &e);
+	}
+	/* sampled points: evenly among the writes between two major points */
+	if (nsample) {
+		prev = start;
+		for (i = start + 1; i <= lg.nr_entries; i++) {
+			if (i < lg.nr_entries && !(major[i] & 1))
+				continue;
+			nw = 0;
+			for (j = prev + 1; j < i; j++)
+				if (major[j] & 2)
+					widx[nw++] = j;
+			for (j = 1; j <= nsample && nw > 1; j++) {
+				uint64_t k = nw * j / (nsample + 1);
+
+				if (k < nw - 1)
+					major[widx[k]] |= 4;
+			}
+			prev = i;
+		}
+	}
+	if (!c->dry) {
+		c->tfd = open_dev(c->tpath, O_RDWR);
+		if (fstat(c->tfd, &st))
+			die("%s: %s", c->tpath, strerror(errno));
+		c->tlen = (uint64_t)st.st_size;
+		if (S_ISBLK(st.st_mode) && ioctl(c->tfd, BLKGETSIZE64, &c->tlen))
+			die("%s: BLKGETSIZE64: %s", c->tpath, strerror(errno));
+	}
+	/* pass 2: apply, stopping at the points */
+	lg.next = 0;
+	lg.off = lg.ss;
+	while (!log_peek(&lg, &e)) {
+		i = lg.next;
+		if (is_write(&e)) {
+			/* the image changes: the pending point is due */
+			if (pending)
+				check_point(c, pidx, pkind, pmark, pwmark);
+			pending = 0;
+			strcpy(wmark, mark);
+		}
+		if (c->dry) {
+			if (e.flags & LW_MARK)
+				snprintf(mark, sizeof(mark), "%s", e.mark);
+			log_advance(&lg, &e);
+		} else {
+			if (e.flags & LW_MARK)
+				snprintf(mark, sizeof(mark), "%s", e.mark);
+			log_apply(&lg, &e, c->tfd, c->tpath);
+		}
+		if (i >= start && (major[i] & 5)) {
+			pending = 1;
+			pidx = i;
+			pkind = (major[i] & 1) ? kind_str(e.flags) : "sample";
+			strcpy(pmark, mark);
+			strcpy(pwmark, wmark);
+		}
+	}
+	if (pending)
+		check_point(c, pidx, pkind, pmark, pwmark);
+	printf("points %lu failures %lu\n", c->points, c->failures);
+	free(major);
+	free(widx);
+	return c->failures ? 1 : 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: vpmfs_logreplay list LOG\n"
+		"       vpmfs_logreplay find LOG MARK\n"
+		"       vpmfs_logreplay replay [-c CURSOR] LOG TARGET FROM TO\n"
+		"       vpmfs_logreplay run [-n] [-s N] [-f MARK] [-C COPY] LOG TARGET -- CMD...\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct run_ctx c = { 0 };
+	const char *cursor = NULL, *from = NULL;
+	unsigned int nsample = 0;
+	int opt;
+
+	if (argc < 2)
+		usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(argv[1], "list") && argc == 3)
+		return cmd_list(argv[2]);
+	if (!strcmp(argv[1], "find") && argc == 4)
+		return cmd_find(argv[2], argv[3]);
+	if (!strcmp(argv[1], "replay")) {
+		optind = 2;
+		while ((opt = getopt(argc, argv, "+c:")) != -1) {
+			if (opt != 'c')
+				usage();
+			cursor = optarg;
+		}
+		if (argc - optind != 4)
+			usage();
+		return cmd_replay(cursor, argv[optind], argv[optind + 1],
+				  parse_u64(argv[optind + 2], "FROM"),
+				  parse_u64(argv[optind + 3], "TO"));
+	}
+	if (!strcmp(argv[1], "run")) {
+		optind = 2;
+		while ((opt = getopt(argc, argv, "+ns:f:C:")) != -1) {
+			switch (opt) {
+			case 'n':
+				c.dry = 1;
+				break;
+			case 's':
+				nsample = (unsigned int)parse_u64(optarg, "N");
+				break;
+			case 'f':
+				from = optarg;
+				break;
+			case 'C':
+				c.copy = optarg;
+				break;
+			default:
+				usage();
+			}
+		}
+		if (argc - optind < 2)
+			usage();
+		c.lpath = argv[optind];
+		c.tpath = argv[optind + 1];
+		optind += 2;
+		if (optind < argc && !strcmp(argv[optind], "--"))
+			optind++;
+		if (optind >= argc && !c.dry)
+			usage();
+		c.cmd = argv + optind;
+		return cmd_run(&c, nsample, from);
+	}
+	usage();
+	return 2;
+}
