@@ -41,7 +41,7 @@ deps:
 	scripts/deps
 
 check:
-	scripts/check
+	@scripts/check
 
 demo:
 	scripts/demo
