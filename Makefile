@@ -41,7 +41,7 @@ deps:
 	scripts/deps
 
 check:
-	scripts/check
+	@scripts/check
 
 # All two-operation crash-consistency workloads (see scripts/crashtest);
 # CRASHTEST_ARGS, e.g. "--kernel backports".

@@ -6,13 +6,11 @@
 # left.  The cache holds no pages, so reclaim must get them all: no OOM
 # kill, the hog gets its memory, and the file reads back unchanged.
 #
-#   mempressure.sh DEV
+#   bash /opt/add/mempressure.sh DEV
 set -euo pipefail
+# shellcheck source=selftests/guest/lib.sh
+. "${0%/*}/lib.sh"
 dev=$1
-
-vpmstat_of() {	# vpmstat_of NAME: one counter of /sys/kernel/debug/vpm/stats
-	awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/vpm/stats
-}
 
 modprobe vpm vpm_cache_percent=50
 modprobe vpmfs
@@ -21,8 +19,8 @@ mount -t vpmfs "$dev" /mnt/v
 dd if=/dev/zero of=/mnt/v/big bs=1M count=420 2>/dev/null
 sync
 cat /mnt/v/big >/dev/null
-hashed=$(vpmstat_of slots_hashed)
-echo "slots $(vpmstat_of slots), hashed after reading 420 MiB: $hashed"
+hashed=$(vpm_stat slots_hashed)
+echo "slots $(vpm_stat slots), hashed after reading 420 MiB: $hashed"
 [ "$hashed" -gt 50000 ] || { echo "the cache did not fill"; exit 1; }
 grep -E "^(MemFree|MemAvailable|Cached):" /proc/meminfo | tr -s " " | paste -sd" "
 

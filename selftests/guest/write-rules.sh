@@ -9,19 +9,13 @@
 # DATA_DEV is made a fresh vpmfs; ROCOMPAT_DEV holds a vpmfs whose
 # superblock carries an unknown ro_compat feature bit.
 set -euo pipefail
+# shellcheck source=selftests/guest/lib.sh
+. "${0%/*}/lib.sh"
 
 dev=$1
 rodev=$2
 mnt=/mnt/rules
 dbg=/sys/kernel/debug/vpm
-
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-vstat() {
-	sed -n "s/^$1 //p" "$dbg/stats"
-}
 
 mkdir -p "$mnt"
 
@@ -46,7 +40,7 @@ for case in create fetch; do
 	cmp "$src" "$mnt/f" || fail "$case: data differs after injected faults"
 	left=$(cat "$dbg/copy_faults")
 	[ "$left" = 0 ] || fail "$case: $left injected faults unused"
-	retries=$(vstat copy_retry)
+	retries=$(vpm_stat copy_retry)
 	[ "$retries" -ge 8 ] || fail "$case: copy_retry $retries, expected >= 8"
 	echo "# $case path: 8 injected copy faults, $retries retries, data exact"
 done

@@ -6,13 +6,13 @@
 # keep a memory hog from the memory those pages use.  The cache holds no
 # page references, so there is nothing to shrink: reclaim frees the pages.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$top/build/check"
-img=$top/build/check/mempressure.img
-rm -f "$img"
-make -s -C "$top" tools
+# shellcheck source=selftests/lib/host.sh
+. "$(dirname "$0")/../lib/host.sh"
+
+workdir mempressure
+img=$work/disk.img
+need_tools
 "$top/build/tools/mkfs.vpmfs" -q -s 600M "$img"
 
-exec "$top/scripts/vmtest" --no-load --mem 1024 --disk "$img" \
-	--add "$top/selftests/guest/mempressure.sh" --timeout 600 -- \
-	'bash /opt/add/mempressure.sh /dev/vda'
+vmtest_guest --no-load --mem 1024 --disk "$img" --timeout 600 -- \
+	mempressure.sh /dev/vda

@@ -3,16 +3,20 @@
 #
 # DKMS: add the tree as vpm-linux/<version>, build and install it for every
 # installed Debian kernel that has headers, load the installed modules in
-# the VM booted on that kernel, then remove it and check that nothing is
-# left behind.  PACKAGE_VERSION must equal vpm's MODULE_VERSION.
+# the VM booted on that kernel (selftests/guest/dkms-load.sh), then remove
+# it and check that nothing is left behind.  PACKAGE_VERSION must equal
+# vpm's MODULE_VERSION.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=selftests/lib/host.sh
+. "$(dirname "$0")/../lib/host.sh"
 command -v dkms >/dev/null || { echo "dkms not installed"; exit 4; }
 
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 modver=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$top/vpm/core/vpm_main.c")
-[ -n "$ver" ] && [ "$ver" = "$modver" ] ||
-	{ echo "dkms.conf PACKAGE_VERSION '$ver' != MODULE_VERSION '$modver'"; exit 1; }
+if [ -z "$ver" ] || [ "$ver" != "$modver" ]; then
+	echo "dkms.conf PACKAGE_VERSION '$ver' != MODULE_VERSION '$modver'"
+	exit 1
+fi
 
 src=/usr/src/vpm-linux-$ver
 cleanup() {
@@ -41,22 +45,9 @@ for b in /lib/modules/*/build; do
 	echo "dkms: built and installed for $kver"
 	n=$((n + 1))
 	[ -n "$name" ] || continue
-	"$top/scripts/vmtest" --kernel "$name" --no-load --no-build \
-		--add "/lib/modules/$kver/updates/dkms" --timeout 300 -- '
-	set -e
-	for m in vpm vpmfs; do
-		f=$(ls /opt/add/dkms/$m.ko*)
-		case $f in
-		*.xz) xz -dc "$f" >/tmp/$m.ko; f=/tmp/$m.ko ;;
-		*.zst) zstd -qdc "$f" >/tmp/$m.ko; f=/tmp/$m.ko ;;
-		esac
-		insmod "$f"
-	done
-	grep -c "^vpm" /proc/modules | grep -qx 2
-	echo "installed modules loaded on $(uname -r): vpm $(cat /sys/module/vpm/version)"
-	grep -q vpmfs /proc/filesystems
-	rmmod vpmfs vpm
-	'
+	vmtest_guest --kernel "$name" --no-load --no-build \
+		--add "/lib/modules/$kver/updates/dkms" --timeout 300 -- \
+		dkms-load.sh /opt/add/dkms
 done
 [ "$n" -gt 0 ] || { echo "no kernel headers to build for"; exit 1; }
 

@@ -50,7 +50,7 @@ for name in sb-field8-2 sb-field9-2 sb-field18-1 ino1-links-max ino1-size-plus1 
 	    ino1-blk0-zero ino1-bitmap-free bbitmap-zero bbitmap-full ibitmap-zero \
 	    dir1-slot0-ino0 dir1-slot1-ino-range dir1-slot0-len57 \
 	    dir1-slot5-in-empty-slot sb-bad-checksum; do
-	img=$(ls "$d"/mut/*-"$name".img 2>/dev/null | head -n1)
+	img=$(find "$d/mut" -name "*-$name.img" | LC_ALL=C sort | head -n1)
 	[ -n "$img" ] || { echo "not ok: no $name image"; fails=$((fails + 1)); continue; }
 	check 4 "$name: fsck -n finds it" "$t/fsck.vpmfs" -n "$img"
 	check 1 "$name: fsck -y repairs it" "$t/fsck.vpmfs" -y "$img"

@@ -4,46 +4,13 @@
 # fio with --verify=crc32c (random and sequential buffered I/O, psync,
 # vectored and mmap engines, O_SYNC writes) and stress-ng file system
 # stressors on vpmfs, under copy=vpm and copy=generic; fsck.vpmfs clean
-# after each.
+# after each (selftests/guest/fio-stress.sh in the VM).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$top/build/check"
-img=$(mktemp "$top/build/check/vpmfs-fio.XXXXXX.img")
-trap 'rm -f "$img"' EXIT
+# shellcheck source=selftests/lib/host.sh
+. "$(dirname "$0")/../lib/host.sh"
+
+workdir vpmfs-fio
+img=$work/disk.img
 truncate -s 256M "$img"
 
-"$top/scripts/vmtest" --disk "$img" --timeout 900 -- '
-set -e
-fail() { echo "FAIL: $*"; exit 1; }
-command -v fio >/dev/null || { echo "no fio"; exit 4; }
-mkfs.vpmfs -q /dev/vda
-mkdir -p /mnt/v
-for mode in vpm generic; do
-	mount -t vpmfs -o copy=$mode /dev/vda /mnt/v
-	mkdir /mnt/v/fio
-	fio --name=global --directory=/mnt/v/fio --size=24M --verify=crc32c \
-	    --verify_fatal=1 --do_verify=1 --bsrange=1k-64k --end_fsync=1 \
-	    --minimal --output=/tmp/fio.$mode \
-	    --name=randrw --rw=randwrite --ioengine=psync \
-	    --name=seq --rw=write --ioengine=pvsync2 --bs=12k \
-	    --name=mmap --rw=randwrite --ioengine=mmap --bs=4k \
-	    --name=osync --rw=randwrite --ioengine=psync --sync=1 --size=4M \
-	    || { cat /tmp/fio.$mode; fail "fio copy=$mode"; }
-	echo "# fio copy=$mode: ok ($(wc -l < /tmp/fio.$mode) jobs)"
-	rm -rf /mnt/v/fio
-	if command -v stress-ng >/dev/null; then
-		mkdir /mnt/v/sng
-		stress-ng --temp-path /mnt/v/sng --timeout 8s --verify \
-		    --hdd 2 --hdd-bytes 4M --hdd-opts wr-rnd,rd-rnd \
-		    --dir 1 --dentry 1 --link 1 --symlink 1 --rename 1 \
-		    --seek 1 --seek-size 8M --chmod 1 --utime 1 \
-		    --mmap 1 --mmap-file --mmap-bytes 4M \
-		    --metrics-brief > /tmp/sng.$mode 2>&1 || rc=$?
-		grep -E "successful|fail|error" /tmp/sng.$mode | sed "s/^/# /"
-		[ "${rc:-0}" = 0 ] || { cat /tmp/sng.$mode; fail "stress-ng copy=$mode: exit $rc"; }
-		rm -rf /mnt/v/sng
-	fi
-	umount /mnt/v
-	fsck.vpmfs /dev/vda || fail "fsck after copy=$mode"
-done
-'
+vmtest_guest --disk "$img" --timeout 900 -- fio-stress.sh /dev/vda

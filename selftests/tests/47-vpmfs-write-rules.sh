@@ -24,5 +24,6 @@ mv "$ro" "$work/rocompat.img"
 rm -rf "$work/mut"
 
 "$top/scripts/vmtest" --disk "$work/data.img" --disk "$work/rocompat.img" \
+	--add "$top/selftests/guest/lib.sh" \
 	--add "$top/selftests/guest/write-rules.sh" --timeout 300 -- \
 	'bash /opt/add/write-rules.sh /dev/vda /dev/vdb'
