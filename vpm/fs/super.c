@@ -314,6 +314,7 @@ static int vpmfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	init_rwsem(&sbi->free_sem);
 	spin_lock_init(&sbi->unpub_lock);
 	INIT_LIST_HEAD(&sbi->unpub_inodes);
+	mutex_init(&sbi->publish_mutex);
 	sbi->copy_mode = ctx->copy_mode;
 	sb->s_fs_info = sbi;
 

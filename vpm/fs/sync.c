@@ -252,6 +252,10 @@ int vpmfs_publish_block(struct inode *dir, u64 iblock)
  * vpmfs_publish_all() - publish every inode's blocks, waiting for the data
  * @sb: the file system (sync_fs with wait, after sync wrote the pages)
  *
+ * Two syncs may run at once (sync(2) calls every file system's sync_fs):
+ * the second waits on publish_mutex until the first has published the
+ * inodes it took off the list, or it would return before they are.
+ *
  * Return: 0 or the first negative errno.
  */
 int vpmfs_publish_all(struct super_block *sb)
@@ -262,6 +266,7 @@ int vpmfs_publish_all(struct super_block *sb)
 	LIST_HEAD(todo);
 	int err = 0, err2;
 
+	mutex_lock(&sbi->publish_mutex);
 	spin_lock(&sbi->unpub_lock);
 	list_splice_init(&sbi->unpub_inodes, &todo);
 	while (!list_empty(&todo)) {
@@ -287,6 +292,7 @@ int vpmfs_publish_all(struct super_block *sb)
 		spin_lock(&sbi->unpub_lock);
 	}
 	spin_unlock(&sbi->unpub_lock);
+	mutex_unlock(&sbi->publish_mutex);
 	return err;
 }
 

@@ -70,6 +70,8 @@ enum vpmfs_copy_mode {
  *	while it takes its sequence
  * @unpub_lock: protects @unpub_inodes
  * @unpub_inodes: inodes with unpublished blocks (i_unpub_link)
+ * @publish_mutex: one vpmfs_publish_all() at a time, so that a sync that
+ *	finds the list taken by another waits until that one has published
  */
 struct vpmfs_sb_info {
 	struct buffer_head *sbh;
@@ -88,6 +90,7 @@ struct vpmfs_sb_info {
 	struct rw_semaphore free_sem;
 	spinlock_t unpub_lock;		/* unpub_inodes */
 	struct list_head unpub_inodes;
+	struct mutex publish_mutex;	/* vpmfs_publish_all() */
 };
 
 /**
