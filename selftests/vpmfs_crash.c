@@ -72,11 +72,12 @@
 
 extern char **environ;
 
-#define MAXID		48	/* identities: inodes the workload ever had */
-#define MAXENT		64	/* live directory entries */
+#define MAXID		128	/* identities: inodes the workload ever had */
+#define MAXENT		160	/* live directory entries */
 #define MAXSTEP		50	/* operations in a workload */
 #define MAXEV		512	/* writes and truncations */
-#define MAXFILE		(48 * 1024)
+#define MAXFILE		(80 * 1024)
+#define NMANY		70	/* files of a "creat-many": past one directory block */
 #define NAMELEN		8
 #define PATHLEN		64
 #define PG		4096
@@ -118,8 +119,9 @@ static int nev_total;
 /* ---- operations ---- */
 
 enum { OP_CREAT, OP_WRITE, OP_TRUNC, OP_LINK, OP_UNLINK, OP_RENAME, OP_MKDIR,
-       OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES };
-enum { W_APPEND, W_OVER, W_EXTEND, W_HOLE, W_UNALIGNED };
+       OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_CREAT_MANY };
+/* W_FAR: from 60 KiB, so through the single indirect block */
+enum { W_APPEND, W_OVER, W_EXTEND, W_HOLE, W_UNALIGNED, W_FAR };
 enum { TR_DOWN, TR_UP, TR_MID };
 enum { P_FSYNC, P_FDATASYNC, P_FSYNC_DIR, P_SYNC, NPERSIST };
 
@@ -190,6 +192,8 @@ static const struct opdef ops[] = {
 	{ OP_CHMOD, 0, 0, "D", NULL },
 	{ OP_UTIMES, 0, 0, "A", NULL },
 	{ OP_UTIMES, 0, 0, "D/B", NULL },
+	{ OP_WRITE, W_FAR, 0, "A", NULL },
+	{ OP_CREAT_MANY, 0, 0, "E/m", NULL },
 };
 
 #define NOPS		((int)(sizeof(ops) / sizeof(ops[0])))
@@ -199,10 +203,10 @@ static const struct opdef ops[] = {
 
 static const char *const op_name[] = {
 	"creat", "write", "truncate", "link", "unlink", "rename", "mkdir",
-	"rmdir", "symlink", "chmod", "utimes"
+	"rmdir", "symlink", "chmod", "utimes", "creat-many"
 };
 static const char *const wvar_name[] = {
-	"append", "overwrite", "extend", "hole", "unaligned"
+	"append", "overwrite", "extend", "hole", "unaligned", "far"
 };
 static const char *const tvar_name[] = { "down", "up", "mid-page" };
 
@@ -218,7 +222,7 @@ struct plan {
 	char obj[PATHLEN];	/* what the persistence call is about */
 	int objid;		/* its identity after the operation, or -1 */
 	/* what the operation touched */
-	uint64_t tid;		/* identities (bit mask) */
+	uint64_t tid[(MAXID + 63) / 64];	/* identities (bit mask) */
 	int nkey;
 	struct { uint8_t dir; char name[NAMELEN]; } key[2];
 };
@@ -366,7 +370,7 @@ static int add_ev(int id, int kind, int64_t off, int64_t len)
 static void touch_id(struct plan *p, int id)
 {
 	if (id >= 0)
-		p->tid |= 1ULL << id;
+		p->tid[id / 64] |= 1ULL << (id % 64);
 }
 
 static void touch_key(struct plan *p, int dir, const char *name)
@@ -433,6 +437,33 @@ static int plan_apply(struct model *m, int op, int persist, struct plan *p)
 	snprintf(p->obj, sizeof(p->obj), "%s", d->a);
 
 	switch (d->kind) {
+	case OP_CREAT_MANY: {
+		/* E/m00 .. E/m69: the directory grows by a block */
+		char name[NAMELEN], full[12];
+		int k, nid;
+
+		if (dir < 0 || m->nent + NMANY > MAXENT ||
+		    m->nid + NMANY > MAXID)
+			return -1;
+		for (k = 0; k < NMANY; k++) {
+			snprintf(name, sizeof(name), "m%02d", k % 100);
+			if (find_ent(m, dir, name) >= 0) {
+				*m = save;
+				return -1;
+			}
+			snprintf(full, sizeof(full), "%.8s%02d", d->a, k % 100);
+			nid = add_id(m, T_REG, 0644, full);
+			add_ent(m, dir, name, nid);
+			touch_id(p, nid);
+			if (k == NMANY - 1) {
+				p->newid = nid;
+				snprintf(p->obj, sizeof(p->obj), "%s", full);
+			}
+		}
+		/* every name in the directory may have changed */
+		touch_key(p, dir, "*");
+		break;
+	}
 	case OP_CREAT:
 	case OP_MKDIR:
 	case OP_SYMLINK:
@@ -479,6 +510,10 @@ static int plan_apply(struct model *m, int op, int persist, struct plan *p)
 		case W_HOLE:
 			p->off = PG;
 			p->len = PG;
+			break;
+		case W_FAR:
+			p->off = 15 * PG;
+			p->len = 8000;
 			break;
 		default:
 			p->off = 1500;
@@ -974,6 +1009,17 @@ static void sys_op(const struct plan *p, int e)
 		fd = open(a, O_CREAT | O_EXCL | O_WRONLY, 0644);
 		r = fd < 0 ? -1 : close(fd);
 		break;
+	case OP_CREAT_MANY: {
+		char f[FULLPATH + 4];
+		int k;
+
+		for (k = 0; k < NMANY && !r; k++) {
+			snprintf(f, sizeof(f), "%s%02d", a, k % 100);
+			fd = open(f, O_CREAT | O_EXCL | O_WRONLY, 0644);
+			r = fd < 0 ? -1 : close(fd);
+		}
+		break;
+	}
 	case OP_WRITE:
 		xwrite(p->a, p->ida, e, p->off, p->len);
 		break;
@@ -1096,7 +1142,8 @@ static void record(FILE *f, const struct model *m, int i, long *ino)
 static int cmd_run(int argc, char **argv)
 {
 	struct workload *w = malloc(sizeof(*w));
-	char *mkfs[] = { "mkfs.vpmfs", "-q", NULL, NULL };
+	/* 160 inodes: a creat-many needs NMANY more than the set-up */
+	char *mkfs[] = { "mkfs.vpmfs", "-q", "-N", "160", NULL, NULL };
 	char opts[32], out[4096], name[16];
 	long ino[MAXID];
 	FILE *f;
@@ -1117,7 +1164,7 @@ static int cmd_run(int argc, char **argv)
 	for (i = 0; i < MAXID; i++)
 		ino[i] = -1;
 
-	mkfs[2] = argv[3];
+	mkfs[4] = argv[3];
 	if (run_prog(mkfs, out, sizeof(out)))
 		die("mkfs.vpmfs %s: %s", argv[3], out);
 	if (mount(argv[3], mnt, "vpmfs", 0, opts))
@@ -1499,7 +1546,7 @@ static int touched_id(int j, int id)
 	int i;
 
 	for (i = j + 1; i <= smax && i <= W->n; i++)
-		if (W->step[i].tid & (1ULL << id))
+		if (W->step[i].tid[id / 64] & (1ULL << (id % 64)))
 			return 1;
 	return 0;
 }
@@ -1511,7 +1558,8 @@ static int touched_key(int j, int dir, const char *name)
 	for (i = j + 1; i <= smax && i <= W->n; i++)
 		for (k = 0; k < W->step[i].nkey; k++)
 			if (W->step[i].key[k].dir == dir &&
-			    !strcmp(W->step[i].key[k].name, name))
+			    (!strcmp(W->step[i].key[k].name, name) ||
+			     !strcmp(W->step[i].key[k].name, "*")))
 				return 1;
 	return 0;
 }
@@ -1998,9 +2046,22 @@ static int cmd_batch(int argc, char **argv)
 		np += p;
 		nf += f;
 		if (f) {
+			char lpath[200];
+			char *listargv[] = { "vpmfs_logreplay", "list",
+					     (char *)log, NULL };
+			FILE *lf;
+
 			nfw++;
 			printf("# w%s copy=%s: %lu crash points, %lu failed: %s\n",
 			       line, mode, p, f, desc);
+			/* the evidence: the log is reused by the next workload */
+			snprintf(lpath, sizeof(lpath), "%s/w%s.log-list", dir, line);
+			lf = fopen(lpath, "w");
+			if (lf) {
+				run_prog(listargv, out, sizeof(out));
+				fputs(out, lf);
+				fclose(lf);
+			}
 		} else if (nw % 25 == 0) {
 			printf("# copy=%s: %lu workloads, %lu crash points, %lu failures, %ld s\n",
 			       mode, nw, np, nf, (long)(time(NULL) - t0));
