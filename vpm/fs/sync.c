@@ -31,8 +31,10 @@
 
 /* Publishing passes over entries whose data is late, in fsync */
 #define VPMFS_PUBLISH_TRIES	4
-/* Entries looked at per hold of i_map_lock */
+/* Entries linked per hold of i_map_lock */
 #define VPMFS_PUBLISH_BATCH	256
+/* Pages looked at per pass of vpmfs_mark_written() (on the stack) */
+#define VPMFS_MARK_BATCH	32
 /* Mark of i_unpub: this entry's data was seen written */
 #define VPMFS_UNPUB_WRITTEN	XA_MARK_0
 
@@ -104,16 +106,31 @@ void vpmfs_unpub_emptied(struct inode *inode)
 /*
  * Has the data of file block @idx been written since its block was
  * allocated?  The block was allocated with the page locked, and the page
- * was marked dirty before it was unlocked (vpmfs.h): so an unlocked page
- * that is neither dirty nor under writeback was written, and a page that
- * is gone was clean.  The lock is read first; smp_rmb() pairs with the
- * release in folio_unlock().
+ * was marked dirty before it was unlocked (vpmfs.h): so a page that is
+ * neither dirty nor under writeback while its lock is held (or seen
+ * free) was written, and a page that is gone was clean.
+ *
+ * @wait: take the page lock, waiting for whoever holds it (writeback of
+ * another sync locks clean pages too, briefly).  Else only look: the
+ * lock is read first, and smp_rmb() pairs with the release in
+ * folio_unlock(); a locked page counts as not written.
  */
-static bool vpmfs_data_written(struct address_space *mapping, pgoff_t idx)
+static bool vpmfs_data_written(struct address_space *mapping, pgoff_t idx,
+			       bool wait)
 {
 	struct folio *folio;
-	bool locked;
+	bool locked, done;
 
+	if (wait) {
+		folio = filemap_lock_folio(mapping, idx);
+		/* NULL on 6.1, ERR_PTR(-ENOENT) later: absent */
+		if (IS_ERR_OR_NULL(folio))
+			return true;
+		done = !folio_test_dirty(folio) && !folio_test_writeback(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+		return done;
+	}
 	rcu_read_lock();
 	folio = xa_load(&mapping->i_pages, idx);
 	/* a folio freed meanwhile is still a struct page: its flags read */
@@ -126,30 +143,51 @@ static bool vpmfs_data_written(struct address_space *mapping, pgoff_t idx)
 	       !xa_get_mark(&mapping->i_pages, idx, PAGECACHE_TAG_WRITEBACK);
 }
 
-/* Mark the entries whose data is written; returns how many are marked. */
-static unsigned long vpmfs_mark_written(struct inode *inode)
+/*
+ * Mark the entries whose data is written; returns how many are marked
+ * (earlier marks included).  The pages are looked at without i_map_lock
+ * (the page lock comes first in the lock order); a batch whose entries
+ * changed meanwhile (i_unpub_gen) is left for the next pass.
+ */
+static unsigned long vpmfs_mark_written(struct inode *inode, bool wait)
 {
 	struct vpmfs_inode_info *vi = VPMFS_I(inode);
-	unsigned long idx = 0, marked = 0;
-	unsigned int n;
+	unsigned long idx, next = 0, marked = 0, batch[VPMFS_MARK_BATCH];
+	bool ok[VPMFS_MARK_BATCH];
+	unsigned int n, i;
 	void *entry;
+	u32 gen;
 
 	for (;;) {
 		n = 0;
 		mutex_lock(&vi->i_map_lock);
-		xa_for_each_start(&vi->i_unpub, idx, entry, idx) {
-			if (xa_get_mark(&vi->i_unpub, idx, VPMFS_UNPUB_WRITTEN) ||
-			    vpmfs_data_written(inode->i_mapping, idx)) {
-				xa_set_mark(&vi->i_unpub, idx, VPMFS_UNPUB_WRITTEN);
+		gen = vi->i_unpub_gen;
+		xa_for_each_start(&vi->i_unpub, idx, entry, next) {
+			if (xa_get_mark(&vi->i_unpub, idx, VPMFS_UNPUB_WRITTEN)) {
 				marked++;
+				continue;
 			}
-			if (++n == VPMFS_PUBLISH_BATCH)
+			batch[n++] = idx;
+			if (n == VPMFS_MARK_BATCH)
 				break;
 		}
 		mutex_unlock(&vi->i_map_lock);
-		if (n < VPMFS_PUBLISH_BATCH || idx == ULONG_MAX)
+		if (!n)
 			return marked;
-		idx++;
+		for (i = 0; i < n; i++)
+			ok[i] = vpmfs_data_written(inode->i_mapping, batch[i],
+						   wait);
+		mutex_lock(&vi->i_map_lock);
+		for (i = 0; i < n && vi->i_unpub_gen == gen; i++) {
+			if (!ok[i] || !xa_load(&vi->i_unpub, batch[i]))
+				continue;
+			xa_set_mark(&vi->i_unpub, batch[i], VPMFS_UNPUB_WRITTEN);
+			marked++;
+		}
+		mutex_unlock(&vi->i_map_lock);
+		if (n < VPMFS_MARK_BATCH || batch[n - 1] == ULONG_MAX)
+			return marked;
+		next = batch[n - 1] + 1;
 		cond_resched();
 	}
 }
@@ -192,8 +230,10 @@ static int vpmfs_link_written(struct inode *inode)
  *
  * Marks the entries whose data was written, flushes the device cache
  * once, then links the marked entries: a pointer never reaches a buffer
- * before the data it points at is durable.  A block whose page is being
- * written again (mmap) at every try stays unpublished for writeback.
+ * before the data it points at is durable.  With @wait each page is
+ * looked at under its lock, waiting for a transient holder; a block whose
+ * page is dirtied again (mmap) at every try stays unpublished for
+ * writeback.
  *
  * Return: the number of blocks linked, or a negative errno.
  */
@@ -212,7 +252,7 @@ int vpmfs_publish(struct inode *inode, bool wait)
 			if (err)
 				return err;
 		}
-		if (!vpmfs_mark_written(inode))
+		if (!vpmfs_mark_written(inode, wait))
 			continue;
 		err = blkdev_issue_flush(inode->i_sb->s_bdev);
 		if (err)
