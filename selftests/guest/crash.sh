@@ -13,7 +13,10 @@
 #   bash /opt/add/crash.sh DATA_DEV LOG_DEV [DATA_DEV2 LOG_DEV2]
 #
 # DATA_DEV: at least 1 MiB (the file system); LOG_DEV: the log (64 MiB is
-# plenty).  With a second pair, two copy modes run at the same time.
+# plenty).  With a second pair, two copy modes run at the same time; the
+# tests do not do that (Documentation/vpmfs.rst, "Crash tests": one file
+# system's sync(2) flushes the other's device, and dm-log-writes then can
+# log a flush's writes after later marks).
 #
 # Environment:
 #   CRASH_TIER     one: every one-operation workload (default)

@@ -6,7 +6,7 @@
 # one-operation workload and a seeded sample of the two-operation ones,
 # each run over dm-log-writes and checked at every flush, FUA and mark
 # of its log (no sampled points between them: that is make crashtest), under
-# copy=vpm and copy=generic at the same time, stock kernel.  The full
+# copy=vpm and then copy=generic in one boot, stock kernel.  The full
 # two-operation tier is `make crashtest` (scripts/crashtest).
 #
 #   VPMFS_SEED          seed of the two-operation sample (default: the
@@ -27,11 +27,12 @@ sample=${VPMFS_CRASH_SAMPLE:-80}
 [[ $sample =~ ^[0-9]+$ ]] || { echo "VPMFS_CRASH_SAMPLE: not a number: $sample"; exit 1; }
 echo "# seed $seed, $sample two-operation workloads sampled"
 
-for d in data0 log0 data1 log1; do
+# One pair of disks: the copy modes run one after the other (see
+# "Crash tests" in Documentation/vpmfs.rst for why not side by side).
+for d in data0 log0; do
 	truncate -s 64M "$work/$d.img"
 done
 "$top/scripts/vmtest" --disk "$work/data0.img" --disk "$work/log0.img" \
-	--disk "$work/data1.img" --disk "$work/log1.img" \
-	--add "$top/selftests/guest/crash.sh" --timeout 900 -- \
+	--add "$top/selftests/guest/crash.sh" --timeout 1200 -- \
 	"CRASH_TIER='one two' CRASH_TWO_SAMPLE=$sample CRASH_SEED=$seed CRASH_SAMPLE=0 \
-	 bash /opt/add/crash.sh /dev/vda /dev/vdb /dev/vdc /dev/vdd"
+	 bash /opt/add/crash.sh /dev/vda /dev/vdb"
