@@ -61,6 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/types.h>
 #include <linux/dm-ioctl.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -87,15 +88,15 @@ enum { T_NONE, T_REG, T_DIR, T_LNK };
 /* ---- the model ---- */
 
 struct ident {
-	uint8_t type, alive;
-	uint16_t mode;
-	int64_t size;
+	__u8 type, alive;
+	__u16 mode;
+	__s64 size;
 	char label[12];		/* for messages: the first name */
 	char target[16];	/* symlink */
 };
 
 struct ent {
-	uint8_t dir, id;
+	__u8 dir, id;
 	char name[NAMELEN];
 };
 
@@ -109,8 +110,8 @@ enum { EV_WRITE, EV_TRUNC };
 
 /* A write of [off, off + len) or a truncation to len; its index is its id. */
 struct event {
-	uint8_t id, kind;
-	int32_t off, len;
+	__u8 id, kind;
+	__s32 off, len;
 };
 
 static struct event ev[MAXEV];
@@ -118,8 +119,11 @@ static int nev_total;
 
 /* ---- operations ---- */
 
-enum { OP_CREAT, OP_WRITE, OP_TRUNC, OP_LINK, OP_UNLINK, OP_RENAME, OP_MKDIR,
-       OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_CREAT_MANY };
+enum {
+	OP_CREAT, OP_WRITE, OP_TRUNC, OP_LINK, OP_UNLINK, OP_RENAME, OP_MKDIR,
+	OP_RMDIR, OP_SYMLINK, OP_CHMOD, OP_UTIMES, OP_CREAT_MANY
+};
+
 /* W_FAR: from 60 KiB, so through the single indirect block */
 enum { W_APPEND, W_OVER, W_EXTEND, W_HOLE, W_UNALIGNED, W_FAR };
 enum { TR_DOWN, TR_UP, TR_MID };
@@ -135,7 +139,7 @@ static const char *const persist_name[NPERSIST] = {
  * attributes, on the files and directories the fewest.
  */
 struct opdef {
-	uint8_t kind, var, core;
+	__u8 kind, var, core;
 	const char *a, *b;
 };
 
@@ -196,7 +200,8 @@ static const struct opdef ops[] = {
 	{ OP_CREAT_MANY, 0, 0, "E/m", NULL },
 };
 
-#define NOPS		((int)(sizeof(ops) / sizeof(ops[0])))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NOPS		((int)ARRAY_SIZE(ops))
 #define NONE		(NOPS * NPERSIST)
 #define ID_TWO		1000000L
 #define ID_RANDOM	2000000L
@@ -205,9 +210,11 @@ static const char *const op_name[] = {
 	"creat", "write", "truncate", "link", "unlink", "rename", "mkdir",
 	"rmdir", "symlink", "chmod", "utimes", "creat-many"
 };
+
 static const char *const wvar_name[] = {
 	"append", "overwrite", "extend", "hole", "unaligned", "far"
 };
+
 static const char *const tvar_name[] = { "down", "up", "mid-page" };
 
 /* An operation made concrete against a model state. */
@@ -216,15 +223,15 @@ struct plan {
 	int persist;		/* P_*, or -1: none */
 	int kind;
 	char a[PATHLEN], b[PATHLEN];
-	int64_t off, len;	/* write; truncate: len is the new size */
+	__s64 off, len;	/* write; truncate: len is the new size */
 	int ida, idb;		/* identities of a and of b (before) */
 	int newid;		/* created identity */
 	char obj[PATHLEN];	/* what the persistence call is about */
 	int objid;		/* its identity after the operation, or -1 */
 	/* what the operation touched */
-	uint64_t tid[(MAXID + 63) / 64];	/* identities (bit mask) */
+	__u64 tid[(MAXID + 63) / 64];	/* identities (bit mask) */
 	int nkey;
-	struct { uint8_t dir; char name[NAMELEN]; } key[2];
+	struct { __u8 dir; char name[NAMELEN]; } key[2];
 };
 
 struct workload {
@@ -255,19 +262,19 @@ static void die(const char *fmt, ...)
  * offset, (identity + 1, write id, 0x5a, offset / 8 in 4 bytes, a check
  * byte), so a byte's origin can be read back from its word.
  */
-static uint8_t pat(int id, int e, int64_t o)
+static __u8 pat(int id, int e, __s64 o)
 {
-	uint32_t w = (uint32_t)(o >> 3);
-	uint8_t b[8];
+	__u32 w = (__u32)(o >> 3);
+	__u8 b[8];
 	int k;
 
-	b[0] = (uint8_t)(id + 1);
-	b[1] = (uint8_t)(e + 1);
+	b[0] = (__u8)(id + 1);
+	b[1] = (__u8)(e + 1);
 	b[2] = 0x5a;
-	b[3] = (uint8_t)w;
-	b[4] = (uint8_t)(w >> 8);
-	b[5] = (uint8_t)(w >> 16);
-	b[6] = (uint8_t)(((unsigned int)e + 1) >> 8);
+	b[3] = (__u8)w;
+	b[4] = (__u8)(w >> 8);
+	b[5] = (__u8)(w >> 16);
+	b[6] = (__u8)(((unsigned int)e + 1) >> 8);
 	b[7] = 0xc3;
 	for (k = 0; k < 7; k++)
 		b[7] ^= b[k];
@@ -335,9 +342,9 @@ static int add_id(struct model *m, int type, int mode, const char *label)
 		return -1;
 	x = &m->id[m->nid];
 	memset(x, 0, sizeof(*x));
-	x->type = (uint8_t)type;
+	x->type = (__u8)type;
 	x->alive = 1;
-	x->mode = (uint16_t)mode;
+	x->mode = (__u16)mode;
 	snprintf(x->label, sizeof(x->label), "%s", label);
 	return m->nid++;
 }
@@ -346,8 +353,8 @@ static void add_ent(struct model *m, int dir, const char *name, int id)
 {
 	struct ent *e = &m->ent[m->nent++];
 
-	e->dir = (uint8_t)dir;
-	e->id = (uint8_t)id;
+	e->dir = (__u8)dir;
+	e->id = (__u8)id;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 }
 
@@ -356,14 +363,14 @@ static void del_ent(struct model *m, int i)
 	m->ent[i] = m->ent[--m->nent];
 }
 
-static int add_ev(int id, int kind, int64_t off, int64_t len)
+static int add_ev(int id, int kind, __s64 off, __s64 len)
 {
 	if (nev_total >= MAXEV)
 		die("too many writes");
-	ev[nev_total].id = (uint8_t)id;
-	ev[nev_total].kind = (uint8_t)kind;
-	ev[nev_total].off = (int32_t)off;
-	ev[nev_total].len = (int32_t)len;
+	ev[nev_total].id = (__u8)id;
+	ev[nev_total].kind = (__u8)kind;
+	ev[nev_total].off = (__s32)off;
+	ev[nev_total].len = (__s32)len;
 	return nev_total++;
 }
 
@@ -375,7 +382,7 @@ static void touch_id(struct plan *p, int id)
 
 static void touch_key(struct plan *p, int dir, const char *name)
 {
-	p->key[p->nkey].dir = (uint8_t)dir;
+	p->key[p->nkey].dir = (__u8)dir;
 	snprintf(p->key[p->nkey].name, NAMELEN, "%s", name);
 	p->nkey++;
 }
@@ -414,7 +421,7 @@ static int plan_apply(struct model *m, int op, int persist, struct plan *p)
 	const struct opdef *d = &ops[op];
 	const char *base, *bbase;
 	int dir, bdir, id, vid, e, be;
-	int64_t size;
+	__s64 size;
 	struct model save = *m;
 	int save_nev = nev_total;
 
@@ -482,7 +489,7 @@ static int plan_apply(struct model *m, int op, int persist, struct plan *p)
 		if (d->kind == OP_SYMLINK) {
 			snprintf(m->id[id].target, sizeof(m->id[id].target), "%s",
 				 d->b);
-			m->id[id].size = (int64_t)strlen(d->b);
+			m->id[id].size = (__s64)strlen(d->b);
 			p->b[0] = '\0';
 		}
 		add_ent(m, dir, base, id);
@@ -602,7 +609,7 @@ static int plan_apply(struct model *m, int op, int persist, struct plan *p)
 		if (vid >= 0) {
 			int i;
 
-			if ((m->id[vid].type == T_DIR) != (m->id[id].type == T_DIR))
+			if (!(m->id[vid].type == T_DIR) != !(m->id[id].type == T_DIR))
 				return -1;
 			if (m->id[vid].type == T_DIR)
 				for (i = 0; i < m->nent; i++)
@@ -615,7 +622,7 @@ static int plan_apply(struct model *m, int op, int persist, struct plan *p)
 			}
 			e = find_ent(m, dir, base);
 		}
-		m->ent[e].dir = (uint8_t)bdir;
+		m->ent[e].dir = (__u8)bdir;
 		snprintf(m->ent[e].name, NAMELEN, "%s", bbase);
 		touch_key(p, dir, base);
 		touch_key(p, bdir, bbase);
@@ -659,14 +666,14 @@ bad:
 
 /* ---- workloads ---- */
 
-static uint64_t rng;
+static __u64 rng;
 
-static uint32_t rnd(void)
+static __u32 rnd(void)
 {
 	rng ^= rng << 13;
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
-	return (uint32_t)(rng >> 16);
+	return (__u32)(rng >> 16);
 }
 
 /* Build workload @id (and its model snapshots); -1 if it is not valid. */
@@ -690,7 +697,7 @@ static int build(long id, struct workload *w)
 	} else if (id >= ID_RANDOM && id < ID_RANDOM + 1000000000L) {
 		int len, tries;
 
-		rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)(id - ID_RANDOM) * 0x2545f4914f6cdd1dULL;
+		rng = 0x9e3779b97f4a7c15ULL ^ (__u64)(id - ID_RANDOM) * 0x2545f4914f6cdd1dULL;
 		for (k = 0; k < 8; k++)
 			rnd();
 		len = 10 + (int)(rnd() % 41);
@@ -738,11 +745,11 @@ static void describe_step(const struct plan *p, char *buf, size_t len)
 
 	switch (d->kind) {
 	case OP_WRITE:
-		snprintf(what, sizeof(what), "write(%s, %s %" PRId64 "+%" PRId64 ")",
+		snprintf(what, sizeof(what), "write(%s, %s %lld+%lld)",
 			 p->a, wvar_name[d->var], p->off, p->len);
 		break;
 	case OP_TRUNC:
-		snprintf(what, sizeof(what), "truncate(%s, %s %" PRId64 ")", p->a,
+		snprintf(what, sizeof(what), "truncate(%s, %s %lld)", p->a,
 			 tvar_name[d->var], p->len);
 		break;
 	case OP_LINK:
@@ -756,18 +763,19 @@ static void describe_step(const struct plan *p, char *buf, size_t len)
 		snprintf(what, sizeof(what), "%s(%s)", op_name[d->kind], p->a);
 		break;
 	}
-	if (p->persist < 0)
+	if (p->persist < 0) {
 		snprintf(buf, len, "%s", what);
-	else if (p->persist == P_SYNC)
+	} else if (p->persist == P_SYNC) {
 		snprintf(buf, len, "%s; sync", what);
-	else if (p->persist == P_FSYNC_DIR) {
+	} else if (p->persist == P_FSYNC_DIR) {
 		const char *s = strrchr(p->obj, '/');
 
 		snprintf(buf, len, "%s; fsync(%.*s)", what,
 			 s ? (int)(s - p->obj) : 1, s ? p->obj : "/");
-	} else
+	} else {
 		snprintf(buf, len, "%s; %s(%s)", what, persist_name[p->persist],
 			 p->obj);
+	}
 }
 
 static void describe(const struct workload *w, char *buf, size_t len)
@@ -790,7 +798,7 @@ static int cmd_ids(int argc, char **argv)
 {
 	struct workload *w = malloc(sizeof(*w));
 	long *list, n = 0, i, k = -1;
-	uint64_t seed = 1;
+	__u64 seed = 1;
 	int all = 0, opt, a, b;
 
 	if (!w || argc < 3)
@@ -847,7 +855,7 @@ static int cmd_ids(int argc, char **argv)
 		/* a seeded sample, in id order */
 		rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 		for (i = 0; i < k; i++) {
-			long j = i + (long)(rnd() % (uint32_t)(n - i)), t = list[i];
+			long j = i + (long)(rnd() % (__u32)(n - i)), t = list[i];
 
 			list[i] = list[j];
 			list[j] = t;
@@ -975,11 +983,11 @@ static void mpath(char *out, const char *rel)
 	snprintf(out, FULLPATH, "%.127s/%.300s", mnt, rel);
 }
 
-static void xwrite(const char *rel, int id, int e, int64_t off, int64_t len)
+static void xwrite(const char *rel, int id, int e, __s64 off, __s64 len)
 {
-	static uint8_t buf[MAXFILE];
+	static __u8 buf[MAXFILE];
 	char path[FULLPATH];
-	int64_t i;
+	__s64 i;
 	int fd;
 
 	for (i = 0; i < len; i++)
@@ -1143,7 +1151,7 @@ static int cmd_run(int argc, char **argv)
 {
 	struct workload *w = malloc(sizeof(*w));
 	/* 160 inodes: a creat-many needs NMANY more than the set-up */
-	char *mkfs[] = { "mkfs.vpmfs", "-q", "-N", "160", NULL, NULL };
+	char *const mkfs[] = { "mkfs.vpmfs", "-q", "-N", "160", argv[3], NULL };
 	char opts[32], out[4096], name[16];
 	long ino[MAXID];
 	FILE *f;
@@ -1164,7 +1172,6 @@ static int cmd_run(int argc, char **argv)
 	for (i = 0; i < MAXID; i++)
 		ino[i] = -1;
 
-	mkfs[4] = argv[3];
 	if (run_prog(mkfs, out, sizeof(out)))
 		die("mkfs.vpmfs %s: %s", argv[3], out);
 	if (mount(argv[3], mnt, "vpmfs", 0, opts))
@@ -1347,7 +1354,7 @@ struct found {
 	int seen;
 	char path[256];
 	struct stat st;
-	uint8_t *data;		/* regular files */
+	__u8 *data;		/* regular files */
 	char target[64];	/* symlinks */
 	int tlen;
 };
@@ -1397,20 +1404,20 @@ static int mode_type(mode_t mode)
 	return T_NONE;
 }
 
-static void describe_word(const uint8_t *data, int64_t size, int64_t o,
+static void describe_word(const __u8 *data, __s64 size, __s64 o,
 			  char *buf, size_t len)
 {
-	int64_t a = o & ~7LL;
+	__s64 a = o & ~7LL;
 	size_t used = 0;
 	int k;
 
-	used += (size_t)snprintf(buf, len, "word at %" PRId64 ":", a);
+	used += (size_t)snprintf(buf, len, "word at %lld:", a);
 	for (k = 0; k < 8 && a + k < size && used < len; k++)
 		used += (size_t)snprintf(buf + used, len - used, " %02x", data[a + k]);
 	if (a + 7 < size && data[a + 2] == 0x5a && data[a] && data[a] <= MAXID) {
 		int id = data[a] - 1;
-		uint32_t off = (uint32_t)data[a + 3] | (uint32_t)data[a + 4] << 8 |
-			       (uint32_t)data[a + 5] << 16;
+		__u32 off = (__u32)data[a + 3] | (__u32)data[a + 4] << 8 |
+			       (__u32)data[a + 5] << 16;
 
 		snprintf(buf + used, len - used,
 			 " (written to %s, write %d, at offset %u)",
@@ -1422,13 +1429,13 @@ static void describe_word(const uint8_t *data, int64_t size, int64_t o,
 /* Universal: every byte is zero or one the file had at that offset. */
 static void check_bytes(const struct found *f, const int *cand, int ncand)
 {
-	int64_t o, size = f->st.st_size;
+	__s64 o, size = f->st.st_size;
 	int lim = W->nev_snap[smax > W->n ? W->n : smax];
 	int e, c;
 	char buf[160];
 
 	for (o = 0; o < size; o++) {
-		uint8_t v = f->data[o];
+		__u8 v = f->data[o];
 		int ok = 0;
 
 		if (!v)
@@ -1443,7 +1450,7 @@ static void check_bytes(const struct found *f, const int *cand, int ncand)
 		}
 		if (!ok) {
 			describe_word(f->data, size, o, buf, sizeof(buf));
-			fail("%s: byte %" PRId64 " is %#x, never written there (%s)",
+			fail("%s: byte %lld is %#x, never written there (%s)",
 			     f->path, o, v, buf);
 			return;
 		}
@@ -1499,7 +1506,7 @@ static void walk(int dir, const char *rel, int depth)
 			f->st = st;
 		}
 		if (type == T_REG && !f->data) {
-			int64_t mx = 0;
+			__s64 mx = 0;
 			int i, c, fd;
 
 			for (i = 0; i <= smax && i <= W->n; i++)
@@ -1507,7 +1514,7 @@ static void walk(int dir, const char *rel, int depth)
 					if (W->snap[i].id[cand[c]].size > mx)
 						mx = W->snap[i].id[cand[c]].size;
 			if (st.st_size > mx) {
-				fail("%s: size %lld, never more than %" PRId64, sub,
+				fail("%s: size %lld, never more than %lld", sub,
 				     (long long)st.st_size, mx);
 				continue;
 			}
@@ -1592,13 +1599,13 @@ static void check_data(int j, int id)
 {
 	const struct model *m = &W->snap[j];
 	const struct found *f = &fnd[id];
-	static uint8_t want[MAXFILE + PG];
-	int64_t size = m->id[id].size, o, k;
+	static __u8 want[MAXFILE + PG];
+	__s64 size = m->id[id].size, o, k;
 	int e;
 	char buf[160];
 
 	if (f->st.st_size != size) {
-		fail("%s: size %lld, promised %" PRId64 " by %s", f->path,
+		fail("%s: size %lld, promised %lld by %s", f->path,
 		     (long long)f->st.st_size, size, plabel(j));
 		return;
 	}
@@ -1620,7 +1627,7 @@ static void check_data(int j, int id)
 		if (f->data[o] == want[o])
 			continue;
 		describe_word(f->data, size, o, buf, sizeof(buf));
-		fail("%s: byte %" PRId64 " is %#x, promised %#x by %s (%s)", f->path,
+		fail("%s: byte %lld is %#x, promised %#x by %s (%s)", f->path,
 		     o, f->data[o], want[o], plabel(j), buf);
 		return;
 	}
@@ -1637,7 +1644,7 @@ static void check_inode(int j, int id, int data, int meta)
 	if (x->type == T_REG && data)
 		check_data(j, id);
 	else if (x->type == T_REG && f->st.st_size != x->size)
-		fail("%s: size %lld, promised %" PRId64 " by %s", f->path,
+		fail("%s: size %lld, promised %lld by %s", f->path,
 		     (long long)f->st.st_size, x->size, plabel(j));
 	if (x->type == T_LNK && (f->st.st_size != x->size ||
 				 (data && strcmp(f->target, x->target))))
@@ -1761,7 +1768,7 @@ static void check_promise(int j)
 
 static int cmd_check(int argc, char **argv)
 {
-	char *fsck[] = { "fsck.vpmfs", "-n", NULL, NULL };
+	char *fsck[4] = { "fsck.vpmfs", "-n" };	/* [2]: the device, below */
 	static char out[8192];
 	const char *mark, *wmark, *entry, *kind;
 	char opts[32];
@@ -1853,7 +1860,7 @@ static int cmd_check(int argc, char **argv)
 /* ---- batch: many workloads, no shell in between ---- */
 
 static int dm_ioctl_cmd(unsigned long cmd, const char *name, const char *table,
-			uint64_t sectors, uint64_t *dev)
+			__u64 sectors, __u64 *dev)
 {
 	static union {
 		struct dm_ioctl io;
@@ -1876,7 +1883,7 @@ static int dm_ioctl_cmd(unsigned long cmd, const char *name, const char *table,
 		sp->length = sectors;
 		snprintf(sp->target_type, sizeof(sp->target_type), "log-writes");
 		memcpy(sp + 1, table, plen);
-		sp->next = (uint32_t)((sizeof(*sp) + plen + 7) & ~7UL);
+		sp->next = (__u32)((sizeof(*sp) + plen + 7) & ~7UL);
 	}
 	fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -1893,10 +1900,10 @@ static int dm_ioctl_cmd(unsigned long cmd, const char *name, const char *table,
  * device node /dev/mapper/NAME (there is no udev in the test VM).
  */
 static void dm_create(const char *name, const char *data, const char *log,
-		      uint64_t sectors)
+		      __u64 sectors)
 {
 	char table[512], node[128];
-	uint64_t dev = 0;
+	__u64 dev = 0;
 
 	snprintf(table, sizeof(table), "%s %s", data, log);
 	if (dm_ioctl_cmd(DM_DEV_CREATE, name, NULL, 0, &dev))
@@ -1947,7 +1954,7 @@ static int cmd_batch(int argc, char **argv)
 	int opt, nsample = 1, verbose = 0, fd;
 	const char *data, *log, *scratch, *mode;
 	struct workload *w = malloc(sizeof(*w));
-	uint64_t sectors = 2048;
+	__u64 sectors = 2048;
 	time_t t0 = time(NULL);
 	FILE *flog;
 
@@ -1967,7 +1974,8 @@ static int cmd_batch(int argc, char **argv)
 			dir = optarg;
 			break;
 		default:
-			die("usage: batch [-s N] [-v] [-d DIR] [-n DMNAME] DATA LOG SCRATCH MODE < IDS");
+			die("usage: batch [-s N] [-v] [-d DIR] [-n DMNAME] %s",
+			    "DATA LOG SCRATCH MODE < IDS");
 		}
 	}
 	if (argc - optind != 4 || !w)
@@ -1991,9 +1999,9 @@ static int cmd_batch(int argc, char **argv)
 		die("%s: %s", desc, strerror(errno));
 
 	while (fgets(line, sizeof(line), stdin)) {
-		char *runargv[] = { "vpmfs_crash", "run", line, node, rmnt,
+		char *const runargv[] = { "vpmfs_crash", "run", line, node, rmnt,
 				    (char *)dmname, state, (char *)mode, NULL };
-		char *replayargv[] = { "vpmfs_logreplay", "run", "-s", ns, "-f",
+		char *const replayargv[] = { "vpmfs_logreplay", "run", "-s", ns, "-f",
 				       "setup", "-C", (char *)scratch, (char *)log,
 				       replay, "--", "vpmfs_crash", "check",
 				       state, (char *)scratch, cmnt, NULL };
@@ -2001,7 +2009,7 @@ static int cmd_batch(int argc, char **argv)
 		int rc, shown = 0;
 		char *l, *nl;
 
-		line[strcspn(line, " \n")] = '\0';
+		line[strcspn(line, "\n ")] = '\0';
 		if (!line[0])
 			continue;
 		if (build(parse_id(line), w)) {
@@ -2047,7 +2055,7 @@ static int cmd_batch(int argc, char **argv)
 		nf += f;
 		if (f) {
 			char lpath[200];
-			char *listargv[] = { "vpmfs_logreplay", "list",
+			char *const listargv[] = { "vpmfs_logreplay", "list",
 					     (char *)log, NULL };
 			FILE *lf;
 
@@ -2069,8 +2077,9 @@ static int cmd_batch(int argc, char **argv)
 		fflush(flog);
 	}
 	fclose(flog);
-	printf("# copy=%s: workloads %lu, crash points %lu, failures %lu (in %lu workloads), %ld s\n",
-	       mode, nw, np, nf, nfw, (long)(time(NULL) - t0));
+	printf("# copy=%s: workloads %lu, crash points %lu, failures %lu %s%lu%s, %ld s\n",
+	       mode, nw, np, nf, "(in ", nfw, " workloads)",
+	       (long)(time(NULL) - t0));
 	printf("workloads %lu, crash points %lu, failures %lu (in %lu workloads)\n",
 	       nw, np, nf, nfw);
 	return nf ? 1 : 0;

@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/types.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -55,32 +56,32 @@
 #define LW_MAGIC	0x6a736677736872ULL
 #define LW_VERSION	1ULL
 
-#define LW_FLUSH	(1U << 0)
-#define LW_FUA		(1U << 1)
-#define LW_DISCARD	(1U << 2)
-#define LW_MARK		(1U << 3)
-#define LW_METADATA	(1U << 4)
+#define LW_FLUSH	0x01U
+#define LW_FUA		0x02U
+#define LW_DISCARD	0x04U
+#define LW_MARK		0x08U
+#define LW_METADATA	0x10U
 
 /* On-disk, little endian (drivers/md/dm-log-writes.c). */
 struct lw_super {
-	uint64_t magic;
-	uint64_t version;
-	uint64_t nr_entries;
-	uint32_t sectorsize;
-} __attribute__((packed));
+	__u64 magic;
+	__u64 version;
+	__u64 nr_entries;
+	__u32 sectorsize;
+};	/* read by field: the 4 bytes of padding are not looked at */
 
 struct lw_entry {
-	uint64_t sector;
-	uint64_t nr_sectors;
-	uint64_t flags;
-	uint64_t data_len;
+	__u64 sector;
+	__u64 nr_sectors;
+	__u64 flags;
+	__u64 data_len;
 };
 
 #define MARK_MAX	256
 
 /* One entry, decoded. */
 struct entry {
-	uint64_t sector, nr_sectors, flags, data_len;
+	__u64 sector, nr_sectors, flags, data_len;
 	char mark[MARK_MAX];
 };
 
@@ -88,10 +89,10 @@ struct entry {
 struct log {
 	int fd;
 	const char *path;
-	uint64_t nr_entries;
-	uint32_t ss;		/* sector size: unit of sector, nr_sectors */
-	uint64_t next;		/* index of the next entry */
-	uint64_t off;		/* its byte offset in the log */
+	__u64 nr_entries;
+	__u32 ss;		/* sector size: unit of sector, nr_sectors */
+	__u64 next;		/* index of the next entry */
+	__u64 off;		/* its byte offset in the log */
 	char *buf;		/* one sector */
 };
 
@@ -107,7 +108,7 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
-static void xpread(int fd, void *buf, size_t len, uint64_t off, const char *what)
+static void xpread(int fd, void *buf, size_t len, __u64 off, const char *what)
 {
 	ssize_t n;
 
@@ -116,16 +117,16 @@ static void xpread(int fd, void *buf, size_t len, uint64_t off, const char *what
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die("%s: read at %" PRIu64 ": %s", what, off, strerror(errno));
+			die("%s: read at %llu: %s", what, off, strerror(errno));
 		if (n == 0)
-			die("%s: unexpected end at %" PRIu64, what, off);
+			die("%s: unexpected end at %llu", what, off);
 		buf = (char *)buf + n;
 		len -= (size_t)n;
-		off += (uint64_t)n;
+		off += (__u64)n;
 	}
 }
 
-static void xpwrite(int fd, const void *buf, size_t len, uint64_t off,
+static void xpwrite(int fd, const void *buf, size_t len, __u64 off,
 		    const char *what)
 {
 	ssize_t n;
@@ -135,11 +136,11 @@ static void xpwrite(int fd, const void *buf, size_t len, uint64_t off,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			die("%s: write at %" PRIu64 ": %s", what, off,
+			die("%s: write at %llu: %s", what, off,
 			    n < 0 ? strerror(errno) : "short write");
 		buf = (const char *)buf + n;
 		len -= (size_t)n;
-		off += (uint64_t)n;
+		off += (__u64)n;
 	}
 }
 
@@ -171,11 +172,11 @@ static void log_open(struct log *lg, const char *path)
 	lg->fd = open_dev(path, O_RDONLY);
 	xpread(lg->fd, &s, sizeof(s), 0, path);
 	if (le64toh(s.magic) != LW_MAGIC)
-		die("%s: not a dm-log-writes log (magic %#" PRIx64 ")", path,
-		    (uint64_t)le64toh(s.magic));
+		die("%s: not a dm-log-writes log (magic %#llx)", path,
+		    (__u64)le64toh(s.magic));
 	if (le64toh(s.version) != LW_VERSION)
-		die("%s: log version %" PRIu64 " unknown", path,
-		    (uint64_t)le64toh(s.version));
+		die("%s: log version %llu unknown", path,
+		    (__u64)le64toh(s.version));
 	lg->nr_entries = le64toh(s.nr_entries);
 	lg->ss = le32toh(s.sectorsize);
 	if (lg->ss < 512 || lg->ss > 65536 || (lg->ss & (lg->ss - 1)))
@@ -188,7 +189,7 @@ static void log_open(struct log *lg, const char *path)
 }
 
 /* Bytes of log the entry's data takes after its header sector. */
-static uint64_t entry_data_bytes(const struct log *lg, const struct entry *e)
+static __u64 entry_data_bytes(const struct log *lg, const struct entry *e)
 {
 	if (e->flags & (LW_DISCARD | LW_MARK))
 		return 0;
@@ -216,7 +217,7 @@ static int log_peek(struct log *lg, struct entry *e)
 	if (e->flags & LW_MARK) {
 		n = e->data_len;
 		if (n > lg->ss - sizeof(raw))
-			die("%s: entry %" PRIu64 ": mark of %" PRIu64 " bytes",
+			die("%s: entry %llu: mark of %llu bytes",
 			    lg->path, lg->next, e->data_len);
 		if (n > MARK_MAX - 1)
 			n = MARK_MAX - 1;
@@ -224,7 +225,7 @@ static int log_peek(struct log *lg, struct entry *e)
 		e->mark[n] = '\0';
 	} else if (e->data_len) {
 		/* inline data: never produced by the kernel's target */
-		die("%s: entry %" PRIu64 ": inline data not supported",
+		die("%s: entry %llu: inline data not supported",
 		    lg->path, lg->next);
 	}
 	return 0;
@@ -237,8 +238,8 @@ static void log_advance(struct log *lg, const struct entry *e)
 }
 
 /* Position the log at entry @idx: from the cursor if it is there. */
-static void log_seek(struct log *lg, uint64_t idx, uint64_t cur_idx,
-		     uint64_t cur_off)
+static void log_seek(struct log *lg, __u64 idx, __u64 cur_idx,
+		     __u64 cur_off)
 {
 	struct entry e;
 
@@ -248,7 +249,7 @@ static void log_seek(struct log *lg, uint64_t idx, uint64_t cur_idx,
 	}
 	while (lg->next < idx) {
 		if (log_peek(lg, &e))
-			die("%s: no entry %" PRIu64 " (%" PRIu64 " entries)",
+			die("%s: no entry %llu (%llu entries)",
 			    lg->path, idx, lg->nr_entries);
 		log_advance(lg, &e);
 	}
@@ -260,7 +261,7 @@ static void log_apply(struct log *lg, const struct entry *e, int tfd,
 {
 	static char *buf;
 	static size_t buflen;
-	uint64_t left, done = 0, n;
+	__u64 left, done = 0, n;
 
 	if (!buf) {
 		buflen = 1 << 20;
@@ -290,7 +291,7 @@ static void log_apply(struct log *lg, const struct entry *e, int tfd,
 	log_advance(lg, e);
 }
 
-static const char *flag_str(uint64_t f)
+static const char *flag_str(__u64 f)
 {
 	static char s[64];
 
@@ -325,10 +326,10 @@ static int cmd_list(const char *path)
 	struct entry e;
 
 	log_open(&lg, path);
-	printf("# %s: %" PRIu64 " entries, sector size %u\n", path,
+	printf("# %s: %llu entries, sector size %u\n", path,
 	       lg.nr_entries, lg.ss);
 	while (!log_peek(&lg, &e)) {
-		printf("%6" PRIu64 " %-14s sector %8" PRIu64 " sectors %6" PRIu64,
+		printf("%6llu %-14s sector %8llu sectors %6llu",
 		       lg.next, flag_str(e.flags), e.sector, e.nr_sectors);
 		if (e.flags & LW_MARK)
 			printf(" mark %s", e.mark);
@@ -338,7 +339,7 @@ static int cmd_list(const char *path)
 	return 0;
 }
 
-static int find_mark(struct log *lg, const char *name, uint64_t *idx)
+static int find_mark(struct log *lg, const char *name, __u64 *idx)
 {
 	struct entry e;
 
@@ -355,18 +356,18 @@ static int find_mark(struct log *lg, const char *name, uint64_t *idx)
 static int cmd_find(const char *path, const char *name)
 {
 	struct log lg;
-	uint64_t idx;
+	__u64 idx;
 
 	log_open(&lg, path);
 	if (find_mark(&lg, name, &idx)) {
 		fprintf(stderr, "vpmfs_logreplay: %s: no mark %s\n", path, name);
 		return 1;
 	}
-	printf("%" PRIu64 "\n", idx);
+	printf("%llu\n", idx);
 	return 0;
 }
 
-static uint64_t parse_u64(const char *s, const char *what)
+static __u64 parse_u64(const char *s, const char *what)
 {
 	char *end;
 	unsigned long long v;
@@ -379,25 +380,27 @@ static uint64_t parse_u64(const char *s, const char *what)
 }
 
 static int cmd_replay(const char *cursor, const char *lpath, const char *tpath,
-		      uint64_t from, uint64_t to)
+		      __u64 from, __u64 to)
 {
-	uint64_t cidx = 0, coff = 0;
+	__u64 cidx = 0, coff = 0;
 	struct log lg;
 	struct entry e;
 	FILE *f;
 	int tfd;
 
 	if (from > to)
-		die("FROM %" PRIu64 " is after TO %" PRIu64, from, to);
+		die("FROM %llu is after TO %llu", from, to);
 	log_open(&lg, lpath);
 	if (to >= lg.nr_entries)
-		die("%s: no entry %" PRIu64 " (%" PRIu64 " entries)", lpath, to,
+		die("%s: no entry %llu (%llu entries)", lpath, to,
 		    lg.nr_entries);
 	if (cursor) {
 		f = fopen(cursor, "r");
 		if (f) {
-			if (fscanf(f, "%" SCNu64 " %" SCNu64, &cidx, &coff) != 2)
-				cidx = coff = 0;
+			if (fscanf(f, "%llu %llu", &cidx, &coff) != 2) {
+				cidx = 0;
+				coff = 0;
+			}
 			fclose(f);
 		}
 	}
@@ -415,7 +418,7 @@ static int cmd_replay(const char *cursor, const char *lpath, const char *tpath,
 		f = fopen(cursor, "w");
 		if (!f)
 			die("%s: %s", cursor, strerror(errno));
-		fprintf(f, "%" PRIu64 " %" PRIu64 "\n", lg.next, lg.off);
+		fprintf(f, "%llu %llu\n", lg.next, lg.off);
 		if (fclose(f))
 			die("%s: %s", cursor, strerror(errno));
 	}
@@ -424,10 +427,10 @@ static int cmd_replay(const char *cursor, const char *lpath, const char *tpath,
 
 /* Copy the first @len bytes of @src to @dst (a device: through its cache). */
 static void copy_image(int sfd, const char *spath, const char *dpath,
-		       uint64_t len)
+		       __u64 len)
 {
 	static char buf[1 << 20];
-	uint64_t off = 0, n;
+	__u64 off = 0, n;
 	int dfd;
 
 	dfd = open_dev(dpath, O_WRONLY);
@@ -442,7 +445,7 @@ static void copy_image(int sfd, const char *spath, const char *dpath,
 	close(dfd);
 }
 
-static const char *kind_str(uint64_t flags)
+static const char *kind_str(__u64 flags)
 {
 	if (flags & LW_MARK)
 		return "mark";
@@ -458,11 +461,11 @@ struct run_ctx {
 	char **cmd;
 	int dry;
 	int tfd;
-	uint64_t tlen;
+	__u64 tlen;
 	unsigned long points, failures;
 };
 
-static void check_point(struct run_ctx *c, uint64_t idx, const char *kind,
+static void check_point(struct run_ctx *c, __u64 idx, const char *kind,
 			const char *mark, const char *wmark)
 {
 	char num[32];
@@ -471,7 +474,7 @@ static void check_point(struct run_ctx *c, uint64_t idx, const char *kind,
 
 	c->points++;
 	if (c->dry) {
-		printf("%6" PRIu64 " %-6s mark %s wmark %s\n", idx, kind,
+		printf("%6llu %-6s mark %s wmark %s\n", idx, kind,
 		       mark[0] ? mark : "-", wmark[0] ? wmark : "-");
 		return;
 	}
@@ -479,7 +482,7 @@ static void check_point(struct run_ctx *c, uint64_t idx, const char *kind,
 		die("%s: fsync: %s", c->tpath, strerror(errno));
 	if (c->copy)
 		copy_image(c->tfd, c->tpath, c->copy, c->tlen);
-	snprintf(num, sizeof(num), "%" PRIu64, idx);
+	snprintf(num, sizeof(num), "%llu", idx);
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
@@ -508,11 +511,11 @@ static void check_point(struct run_ctx *c, uint64_t idx, const char *kind,
  */
 static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
 {
-	uint64_t start = 0, i, j, nw, prev, *widx = NULL;
+	__u64 start = 0, i, j, nw, prev, *widx = NULL;
 	unsigned char *major;
 	char mark[MARK_MAX] = "", wmark[MARK_MAX] = "";
 	char pmark[MARK_MAX] = "", pwmark[MARK_MAX] = "";
-	uint64_t pidx = 0;
+	__u64 pidx = 0;
 	int pending = 0;	/* a point whose image is still the current one */
 	const char *pkind = "";
 	struct log lg;
@@ -550,7 +553,7 @@ static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
 				if (major[j] & 2)
 					widx[nw++] = j;
 			for (j = 1; j <= nsample && nw > 1; j++) {
-				uint64_t k = nw * j / (nsample + 1);
+				__u64 k = nw * j / (nsample + 1);
 
 				if (k < nw - 1)
 					major[widx[k]] |= 4;
@@ -562,7 +565,7 @@ static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
 		c->tfd = open_dev(c->tpath, O_RDWR);
 		if (fstat(c->tfd, &st))
 			die("%s: %s", c->tpath, strerror(errno));
-		c->tlen = (uint64_t)st.st_size;
+		c->tlen = (__u64)st.st_size;
 		if (S_ISBLK(st.st_mode) && ioctl(c->tfd, BLKGETSIZE64, &c->tlen))
 			die("%s: BLKGETSIZE64: %s", c->tpath, strerror(errno));
 	}
@@ -606,7 +609,7 @@ static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vpmfs_logreplay list LOG\n"
+		"Usage: vpmfs_logreplay list LOG\n"
 		"       vpmfs_logreplay find LOG MARK\n"
 		"       vpmfs_logreplay replay [-c CURSOR] LOG TARGET FROM TO\n"
 		"       vpmfs_logreplay run [-n] [-s N] [-f MARK] [-C COPY] LOG TARGET -- CMD...\n");
