@@ -948,6 +948,22 @@ static int run_prog(char *const argv[], char *out, size_t outlen)
 }
 
 /* `dmsetup message DMNAME 0 mark NAME`, through the DM ioctl. */
+/* Suspend (@on) without freezing the file system, or resume, @name. */
+static void dm_suspend(int fd, const char *name, int on)
+{
+	struct dm_ioctl io;
+
+	memset(&io, 0, sizeof(io));
+	io.version[0] = DM_VERSION_MAJOR;
+	io.data_size = sizeof(io);
+	io.data_start = sizeof(io);
+	io.flags = on ? DM_SUSPEND_FLAG | DM_SKIP_LOCKFS_FLAG : 0;
+	snprintf(io.name, sizeof(io.name), "%s", name);
+	if (ioctl(fd, DM_DEV_SUSPEND, &io))
+		die("%s: %s: %s", name, on ? "suspend" : "resume",
+		    strerror(errno));
+}
+
 static void dm_mark(const char *dmname, const char *mark)
 {
 	static union {
@@ -968,8 +984,18 @@ static void dm_mark(const char *dmname, const char *mark)
 	fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		die("/dev/mapper/control: %s", strerror(errno));
+	/*
+	 * dm-log-writes logs the writes a flush covers when that flush
+	 * completes: with a flush still in flight (writeback's, say) when
+	 * ours returned, its writes would land after this mark although the
+	 * device had them.  Suspending (no freeze of the file system: that
+	 * would sync it) waits for every bio in flight, so the mark goes in
+	 * after all of them.
+	 */
+	dm_suspend(fd, dmname, 1);
 	if (ioctl(fd, DM_TARGET_MSG, &u.io))
 		die("%s: mark %s: %s", dmname, mark, strerror(errno));
+	dm_suspend(fd, dmname, 0);
 	close(fd);
 }
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # crash.sh: the guest half of the vpmfs crash-consistency tests
-# (selftests/tests/49-vpmfs-crash.sh, scripts/crashtest).  Each workload
+# (scripts/crashcheck, scripts/crashtest).  Each workload
 # of selftests/vpmfs_crash.c runs on a fresh vpmfs over a dm-log-writes
 # device; the log is then replayed (vpmfs_logreplay run) to every FLUSH
 # entry, FUA entry and mark after the set-up, and to CRASH_SAMPLE points
@@ -143,6 +143,12 @@ while [ "$i" -lt "${#modelist[@]}" ]; do
 		cat "$work/$m/failures" >>"$work/failures"
 	done
 	i=$((i + (${#m2} ? 2 : 1)))
+done
+# the logs of failing workloads (vpmfs_crash batch keeps their listing)
+for f in "$work"/*/w*.log-list; do
+	[ -e "$f" ] || continue
+	echo "# log of ${f#"$work"/}:"
+	sed 's/^/#   /' "$f"
 done
 repairs=$(grep '^REPAIR ' "$work/failures" | sed 's/^\(REPAIR w[0-9]* entry [0-9]*\).*copy=\([a-z]*\).*/\1 \2/' | sort -u | grep -c .)
 echo "# fsck -y repaired more than the unclean state at $repairs crash point(s) (see $work/failures)"
