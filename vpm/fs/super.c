@@ -315,6 +315,7 @@ static int vpmfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	spin_lock_init(&sbi->unpub_lock);
 	INIT_LIST_HEAD(&sbi->unpub_inodes);
 	mutex_init(&sbi->publish_mutex);
+	init_rwsem(&sbi->publish_sem);
 	sbi->copy_mode = ctx->copy_mode;
 	sb->s_fs_info = sbi;
 

@@ -235,34 +235,48 @@ static int vpmfs_link_written(struct inode *inode)
  * page is dirtied again (mmap) at every try stays unpublished for
  * writeback.
  *
+ * The inode is written to its table buffer before this returns when a
+ * block was linked.
+ *
  * Return: the number of blocks linked, or a negative errno.
  */
 int vpmfs_publish(struct inode *inode, bool wait)
 {
+	struct vpmfs_sb_info *sbi = VPMFS_SB(inode->i_sb);
 	struct vpmfs_inode_info *vi = VPMFS_I(inode);
-	int tries, linked = 0, err;
+	int tries, linked = 0, err = 0;
 
 	if (!S_ISREG(inode->i_mode) && !S_ISLNK(inode->i_mode))
 		return 0;
+	/* until the table buffer has the pointers (vpmfs_publish_all()) */
+	down_read(&sbi->publish_sem);
 	for (tries = 0; tries < (wait ? VPMFS_PUBLISH_TRIES : 1); tries++) {
 		if (!READ_ONCE(vi->i_nunpub))
 			break;
 		if (wait) {
 			err = filemap_write_and_wait(inode->i_mapping);
 			if (err)
-				return err;
+				break;
 		}
 		if (!vpmfs_mark_written(inode, wait))
 			continue;
 		err = blkdev_issue_flush(inode->i_sb->s_bdev);
 		if (err)
-			return err;
+			break;
 		err = vpmfs_link_written(inode);
 		if (err < 0)
-			return err;
+			break;
 		linked += err;
+		err = 0;
 	}
-	return linked;
+	if (linked) {
+		int err2 = vpmfs_write_raw(inode);
+
+		if (!err)
+			err = err2;
+	}
+	up_read(&sbi->publish_sem);
+	return err ? err : linked;
 }
 
 /**
@@ -332,6 +346,13 @@ int vpmfs_publish_all(struct super_block *sb)
 		spin_lock(&sbi->unpub_lock);
 	}
 	spin_unlock(&sbi->unpub_lock);
+	/*
+	 * A publisher (writeback's ->write_inode) may have taken an inode off
+	 * the list, by linking its last block, before the splice above, and
+	 * not yet written its table slot: wait for it to be done.
+	 */
+	down_write(&sbi->publish_sem);
+	up_write(&sbi->publish_sem);
 	mutex_unlock(&sbi->publish_mutex);
 	return err;
 }

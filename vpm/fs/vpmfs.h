@@ -72,6 +72,9 @@ enum vpmfs_copy_mode {
  * @unpub_inodes: inodes with unpublished blocks (i_unpub_link)
  * @publish_mutex: one vpmfs_publish_all() at a time, so that a sync that
  *	finds the list taken by another waits until that one has published
+ * @publish_sem: held for reading by vpmfs_publish() from marking to the
+ *	inode's table buffer; vpmfs_publish_all() takes it for writing, to
+ *	wait for publishers that took inodes off the list before it
  */
 struct vpmfs_sb_info {
 	struct buffer_head *sbh;
@@ -91,6 +94,7 @@ struct vpmfs_sb_info {
 	spinlock_t unpub_lock;		/* unpub_inodes */
 	struct list_head unpub_inodes;
 	struct mutex publish_mutex;	/* vpmfs_publish_all() */
+	struct rw_semaphore publish_sem;
 };
 
 /**
