@@ -331,10 +331,9 @@ int vpmfs_publish_all(struct super_block *sb)
 		inode = igrab(&vi->vfs_inode);
 		spin_unlock(&sbi->unpub_lock);
 		if (inode) {
+			/* writes the inode to its buffer when it linked */
 			err2 = vpmfs_publish(inode, true);
-			if (err2 >= 0)
-				err2 = vpmfs_write_raw(inode);
-			if (err2 && !err)
+			if (err2 < 0 && !err)
 				err = err2;
 			mutex_lock(&vi->i_map_lock);
 			if (vi->i_nunpub)
@@ -474,11 +473,10 @@ int vpmfs_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 	if (S_ISDIR(inode->i_mode)) {
 		err = vpmfs_sync_children(inode);
 	} else {
+		/* it writes the inode to its buffer when it linked blocks */
 		published = vpmfs_publish(inode, true);
 		if (published < 0)
 			err = published;
-		else if (published)
-			mark_inode_dirty_sync(inode);
 	}
 	err2 = sync_inode_metadata(inode, 1);
 	if (!err)
