@@ -125,7 +125,12 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 	if (READ_ONCE(vpm->vpm_mapping) != mapping ||
 	    READ_ONCE(vpm->vpm_index) != index)
 		return NULL;
-	folio = READ_ONCE(vpm->vpm_folio);
+	/*
+	 * Pairs with the release in vpm_cache_enter(): the struct page this
+	 * points at is seen as initialised (memory hot-added since the
+	 * slot's last use is set up with plain stores).
+	 */
+	folio = smp_load_acquire(&vpm->vpm_folio);
 	if (!folio)
 		return NULL;
 	/*
@@ -363,7 +368,8 @@ void vpm_cache_enter(struct folio *folio, pgoff_t index)
 		    VPMID(vpm))
 			VPM_STAT(STEALS);
 	}
-	WRITE_ONCE(vpm->vpm_folio, folio);
+	/* Pairs with the acquire in vpm_cache_lookup(). */
+	smp_store_release(&vpm->vpm_folio, folio);
 	WRITE_ONCE(vpm->vpm_mapping, mapping);
 	WRITE_ONCE(vpm->vpm_index, index);
 	WRITE_ONCE(vpm->vpm_referenced, 0);

@@ -34,6 +34,15 @@ do {									\
 	__atomic_store(&(x), &__wo_v, __ATOMIC_RELAXED);		\
 } while (0)
 
+/* The kernel's (asm/barrier.h), as C11 orders, which TSan follows. */
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+
+#define smp_store_release(p, val)					\
+do {									\
+	__typeof__(*(p)) __sr_v = (val);				\
+	__atomic_store((p), &__sr_v, __ATOMIC_RELEASE);			\
+} while (0)
+
 static inline void barrier(void)
 {
 	__asm__ __volatile__("" : : : "memory");
