@@ -19,11 +19,12 @@
  *	"b<i>" before operation i, "p<i>" after its persistence call),
  *	unmount, mark "u", flush the device, mark "end" (from there on
  *	everything is promised); write what the checker needs to STATE
- *   vpmfs_crash batch [-s N] [-v] [-d DIR] [-n DMNAME] DATA LOG SCRATCH MODE < IDS
+ *   vpmfs_crash batch [-s N] [-D] [-v] [-d DIR] [-n DMNAME] DATA LOG SCRATCH MODE < IDS
  *	for each workload id read: create the dm-log-writes device DMNAME
  *	over DATA and LOG (DM ioctls), "run" it, remove the device, then
- *	vpmfs_logreplay run -s N -f setup -C SCRATCH LOG DIR/replay.img --
- *	vpmfs_crash check (copy=MODE).  Failure and fsck repair lines go to
+ *	vpmfs_logreplay run -s N -f setup -C SCRATCH [-d] LOG DIR/replay.img --
+ *	vpmfs_crash check (copy=MODE); -D: with -d, the images that lack
+ *	one unflushed write.  Failure and fsck repair lines go to
  *	DIR/failures (default DIR /tmp/crash); prints a "# " line per
  *	failing workload and "workloads W, crash points P, failures F (in
  *	N workloads)".
@@ -1792,6 +1793,36 @@ static void check_promise(int j)
 	}
 }
 
+/*
+ * Without a promise about its names, an object is still never lost: one
+ * the set-up or the last sync passed (@hi) left on disk, and that had a
+ * name at every step whose effects may be in the image, is found under
+ * one of those names (a rename that reached the disk only in part leaves
+ * the old name, the new one or both).
+ */
+static void check_kept(int hi)
+{
+	char rel[PATHLEN];
+	int p = 0, j, id;
+
+	for (j = 1; j <= hi && j <= W->n; j++)
+		if (W->step[j].persist == P_SYNC)
+			p = j;
+	for (id = 1; id < W->snap[p].nid; id++) {
+		if (!W->snap[p].id[id].alive || fnd[id].seen)
+			continue;
+		for (j = p; j <= smax; j++)
+			if (!W->snap[j].id[id].alive)
+				break;
+		if (j <= smax)
+			continue;
+		if (id_path(&W->snap[p], id, rel))
+			snprintf(rel, sizeof(rel), "#%d", id);
+		fail("%s: lost: it had a name at every step since %s",
+		     rel, p ? "the last sync" : "the set-up");
+	}
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	char *fsck[4] = { "fsck.vpmfs", "-n" };	/* [2]: the device, below */
@@ -1873,6 +1904,7 @@ static int cmd_check(int argc, char **argv)
 			continue;
 		check_promise(j);
 	}
+	check_kept(hi);
 	if (umount(mnt))
 		die("umount %s: %s", mnt, strerror(errno));
 	for (id = 0; id < MAXID; id++)
@@ -1977,7 +2009,7 @@ static int cmd_batch(int argc, char **argv)
 	char line[64], ns[16], desc[4096];
 	static char out[1 << 16];
 	unsigned long nw = 0, np = 0, nf = 0, nfw = 0;
-	int opt, nsample = 1, verbose = 0, fd;
+	int opt, nsample = 1, verbose = 0, drop = 0, fd;
 	const char *data, *log, *scratch, *mode;
 	struct workload *w = malloc(sizeof(*w));
 	__u64 sectors = 2048;
@@ -1985,10 +2017,13 @@ static int cmd_batch(int argc, char **argv)
 	FILE *flog;
 
 	optind = 2;
-	while ((opt = getopt(argc, argv, "s:vd:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:vDd:n:")) != -1) {
 		switch (opt) {
 		case 'n':
 			dmname = optarg;
+			break;
+		case 'D':
+			drop = 1;
 			break;
 		case 's':
 			nsample = atoi(optarg);
@@ -2000,12 +2035,12 @@ static int cmd_batch(int argc, char **argv)
 			dir = optarg;
 			break;
 		default:
-			die("usage: batch [-s N] [-v] [-d DIR] [-n DMNAME] %s",
+			die("usage: batch [-s N] [-D] [-v] [-d DIR] [-n DMNAME] %s",
 			    "DATA LOG SCRATCH MODE < IDS");
 		}
 	}
 	if (argc - optind != 4 || !w)
-		die("usage: batch [-s N] [-v] [-d DIR] [-n DMNAME] DATA LOG SCRATCH MODE < IDS");
+		die("usage: batch [-s N] [-D] [-v] [-d DIR] [-n DMNAME] DATA LOG SCRATCH MODE < IDS");
 	data = argv[optind];
 	log = argv[optind + 1];
 	scratch = argv[optind + 2];
@@ -2027,10 +2062,13 @@ static int cmd_batch(int argc, char **argv)
 	while (fgets(line, sizeof(line), stdin)) {
 		char *const runargv[] = { "vpmfs_crash", "run", line, node, rmnt,
 				    (char *)dmname, state, (char *)mode, NULL };
+		/* (-d last among the options: dropped if not asked for) */
 		char *const replayargv[] = { "vpmfs_logreplay", "run", "-s", ns, "-f",
-				       "setup", "-C", (char *)scratch, (char *)log,
-				       replay, "--", "vpmfs_crash", "check",
-				       state, (char *)scratch, cmnt, NULL };
+				       "setup", "-C", (char *)scratch,
+				       drop ? "-d" : "-s", drop ? "-d" : ns,
+				       (char *)log, replay, "--", "vpmfs_crash",
+				       "check", state, (char *)scratch, cmnt,
+				       NULL };
 		unsigned long p = 0, f = 0;
 		int rc, shown = 0;
 		char *l, *nl;

@@ -16,7 +16,7 @@
  *	device; discards write zeroes).  CURSOR remembers where the next
  *	entry starts in the log, so "replay -c C L T 0 p1" followed by
  *	"replay -c C L T p1+1 p2" does not read the log from the start again
- *   vpmfs_logreplay run [-n] [-s N] [-f MARK] [-C COPY] LOG TARGET -- CMD...
+ *   vpmfs_logreplay run [-n] [-d] [-s N] [-f MARK] [-C COPY] LOG TARGET -- CMD...
  *	replay the whole log onto TARGET (which should start zeroed) and
  *	stop at every crash point at or after mark MARK: every FLUSH entry,
  *	every FUA entry, every mark, and N points evenly spread between
@@ -32,6 +32,14 @@
  *	and is folded into the later one (whose marks say more).  -n lists
  *	the points instead.  Prints "points P failures F" (F: CMD exited
  *	non-zero) and exits 1 if F > 0.
+ *	-d adds the images a volatile write cache may leave: just before
+ *	every FLUSH entry, every mark and the end of the log, each image
+ *	that lacks one write the device had not made durable yet (one
+ *	since the last FLUSH, not FUA, not wholly overwritten since), with
+ *	LOGREPLAY_KIND "drop E" (E: the entry left out).  A file system
+ *	that lets write B reach the disk before write A that B depends on,
+ *	with no flush between them, fails there however the log ordered
+ *	them.
  *
  * Exit status: 0 success, 1 failures or mark not found, 2 usage or I/O
  * error (the log is malformed, a device cannot be read).
@@ -456,13 +464,32 @@ static const char *kind_str(__u64 flags)
 	return "sample";
 }
 
+/* A write the device may still lose: no FLUSH since, not FUA. */
+struct pending {
+	__u64 idx, sector, nr;	/* its entry, first sector, sectors */
+	char *old;		/* what the target held there before it */
+};
+
+/* The writes since the last FLUSH entry, for -d. */
+struct volatile_set {
+	struct pending *w;
+	size_t n, cap;
+	__u64 bytes;
+	int overflow;		/* too much to keep: no drop points */
+	int changed;		/* a write since the last drop points */
+};
+
+/* Old contents kept for drop points, at most (then they are skipped). */
+#define VOLATILE_MAX_BYTES	(64ULL << 20)
+
 struct run_ctx {
 	const char *lpath, *tpath, *copy;
 	char **cmd;
-	int dry;
+	int dry, drop;
 	int tfd;
 	__u64 tlen;
-	unsigned long points, failures;
+	unsigned long points, failures, drop_skipped;
+	struct volatile_set vs;
 };
 
 static void check_point(struct run_ctx *c, __u64 idx, const char *kind,
@@ -502,6 +529,131 @@ static void check_point(struct run_ctx *c, __u64 idx, const char *kind,
 			die("waitpid: %s", strerror(errno));
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		c->failures++;
+}
+
+static void vs_clear(struct volatile_set *vs)
+{
+	size_t k;
+
+	for (k = 0; k < vs->n; k++)
+		free(vs->w[k].old);
+	vs->n = 0;
+	vs->bytes = 0;
+	vs->overflow = 0;
+	vs->changed = 0;
+}
+
+/* Remember write entry @e (entry @idx) before it is applied. */
+static void vs_add(struct run_ctx *c, const struct log *lg,
+		   const struct entry *e, __u64 idx)
+{
+	struct volatile_set *vs = &c->vs;
+	__u64 len = e->nr_sectors * lg->ss;
+	struct pending *p;
+
+	vs->changed = 1;
+	if (vs->overflow)
+		return;
+	if (vs->bytes + len > VOLATILE_MAX_BYTES) {
+		vs->overflow = 1;
+		return;
+	}
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? 2 * vs->cap : 64;
+		vs->w = realloc(vs->w, vs->cap * sizeof(*vs->w));
+		if (!vs->w)
+			die("out of memory");
+	}
+	p = &vs->w[vs->n++];
+	p->idx = idx;
+	p->sector = e->sector;
+	p->nr = e->nr_sectors;
+	p->old = NULL;
+	vs->bytes += len;
+	if (c->dry || !len)
+		return;
+	p->old = malloc(len);
+	if (!p->old)
+		die("out of memory");
+	xpread(c->tfd, p->old, len, e->sector * lg->ss, c->tpath);
+}
+
+/*
+ * Sectors of pending write @k that no later pending write covers, as a
+ * map (1: the drop shows there); returns how many.
+ */
+static __u64 vs_exposed(const struct volatile_set *vs, size_t k,
+			unsigned char *map)
+{
+	const struct pending *w = &vs->w[k];
+	__u64 s, n = 0;
+	size_t j;
+
+	memset(map, 1, w->nr);
+	for (j = k + 1; j < vs->n; j++) {
+		const struct pending *l = &vs->w[j];
+
+		for (s = 0; s < w->nr; s++)
+			if (w->sector + s >= l->sector &&
+			    w->sector + s < l->sector + l->nr)
+				map[s] = 0;
+	}
+	for (s = 0; s < w->nr; s++)
+		n += map[s];
+	return n;
+}
+
+static void check_point(struct run_ctx *c, __u64 idx, const char *kind,
+			const char *mark, const char *wmark);
+
+/*
+ * -d: check the image as it is but for one pending write, for each
+ * pending write whose absence shows; the image is put back after each.
+ */
+static void drop_points(struct run_ctx *c, __u32 ss, __u64 last,
+			const char *mark, const char *wmark)
+{
+	struct volatile_set *vs = &c->vs;
+	unsigned char *map;
+	char kind[48], *cur;
+	__u64 s;
+	size_t k;
+
+	if (!vs->changed)
+		return;
+	vs->changed = 0;
+	if (vs->overflow) {
+		c->drop_skipped++;
+		return;
+	}
+	for (k = 0; k < vs->n; k++) {
+		const struct pending *w = &vs->w[k];
+
+		if (!w->nr)
+			continue;
+		map = malloc(w->nr);
+		cur = c->dry ? NULL : malloc(w->nr * ss);
+		if (!map || (!c->dry && !cur))
+			die("out of memory");
+		if (vs_exposed(vs, k, map)) {
+			for (s = 0; s < w->nr && !c->dry; s++) {
+				if (!map[s])
+					continue;
+				xpread(c->tfd, cur + s * ss, ss,
+				       (w->sector + s) * ss, c->tpath);
+				xpwrite(c->tfd, w->old + s * ss, ss,
+					(w->sector + s) * ss, c->tpath);
+			}
+			snprintf(kind, sizeof(kind), "drop %llu", w->idx);
+			check_point(c, last, kind, mark, wmark);
+			for (s = 0; s < w->nr && !c->dry; s++)
+				if (map[s])
+					xpwrite(c->tfd, cur + s * ss, ss,
+						(w->sector + s) * ss, c->tpath);
+		}
+		free(map);
+		free(cur);
+	}
 }
 
 /*
@@ -574,12 +726,18 @@ static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
 	lg.off = lg.ss;
 	while (!log_peek(&lg, &e)) {
 		i = lg.next;
+		if (c->drop && i > start && (e.flags & (LW_FLUSH | LW_MARK)))
+			drop_points(c, lg.ss, i - 1, mark, wmark);
+		if (c->drop && (e.flags & LW_FLUSH))
+			vs_clear(&c->vs);
 		if (is_write(&e)) {
 			/* the image changes: the pending point is due */
 			if (pending)
 				check_point(c, pidx, pkind, pmark, pwmark);
 			pending = 0;
 			strcpy(wmark, mark);
+			if (c->drop && !(e.flags & LW_FUA))
+				vs_add(c, &lg, &e, i);
 		}
 		if (c->dry) {
 			if (e.flags & LW_MARK)
@@ -600,6 +758,13 @@ static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
 	}
 	if (pending)
 		check_point(c, pidx, pkind, pmark, pwmark);
+	if (c->drop && lg.nr_entries > start + 1)
+		drop_points(c, lg.ss, lg.nr_entries - 1, mark, wmark);
+	vs_clear(&c->vs);
+	free(c->vs.w);
+	if (c->drop_skipped)
+		printf("# %lu intervals had too much unflushed data for drop points\n",
+		       c->drop_skipped);
 	printf("points %lu failures %lu\n", c->points, c->failures);
 	free(major);
 	free(widx);
@@ -612,7 +777,7 @@ static void usage(void)
 		"Usage: vpmfs_logreplay list LOG\n"
 		"       vpmfs_logreplay find LOG MARK\n"
 		"       vpmfs_logreplay replay [-c CURSOR] LOG TARGET FROM TO\n"
-		"       vpmfs_logreplay run [-n] [-s N] [-f MARK] [-C COPY] LOG TARGET -- CMD...\n");
+		"       vpmfs_logreplay run [-n] [-d] [-s N] [-f MARK] [-C COPY] LOG TARGET -- CMD...\n");
 	exit(2);
 }
 
@@ -645,10 +810,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run")) {
 		optind = 2;
-		while ((opt = getopt(argc, argv, "+ns:f:C:")) != -1) {
+		while ((opt = getopt(argc, argv, "+nds:f:C:")) != -1) {
 			switch (opt) {
 			case 'n':
 				c.dry = 1;
+				break;
+			case 'd':
+				c.drop = 1;
 				break;
 			case 's':
 				nsample = (unsigned int)parse_u64(optarg, "N");

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # crash.sh: the guest half of the vpmfs crash-consistency tests
-# (scripts/crashcheck, scripts/crashtest).  Each workload
+# (selftests/tests/49-vpmfs-crash.sh, scripts/crashtest).  Each workload
 # of selftests/vpmfs_crash.c runs on a fresh vpmfs over a dm-log-writes
 # device; the log is then replayed (vpmfs_logreplay run) to every FLUSH
 # entry, FUA entry and mark after the set-up, and to CRASH_SAMPLE points
@@ -32,6 +32,9 @@
 #   CRASH_MODES    copy modes (default "vpm generic"), all in this boot
 #   CRASH_SAMPLE   crash points sampled between two flush/FUA/mark
 #                  points (default 1)
+#   CRASH_DROP     1: also, before every flush, mark and the end, each
+#                  image that lacks one write not yet flushed (what a
+#                  volatile write cache may lose; vpmfs_logreplay -d)
 #   CRASH_VERBOSE  1: print every failure line (default: the first 3
 #                  of each workload; all, and fsck's repairs, go to
 #                  /tmp/crash/failures)
@@ -53,6 +56,7 @@ seed=${CRASH_SEED:-1}
 count=${CRASH_COUNT:-10}
 nsample=${CRASH_SAMPLE:-1}
 verbose=${CRASH_VERBOSE:-0}
+drop=${CRASH_DROP:-0}
 two_sample=${CRASH_TWO_SAMPLE:-}
 
 # 1 MiB file system (256 blocks, 64 inodes) over a dm-log-writes
@@ -96,7 +100,7 @@ ids() {
 ids >"$work/ids" || exit 2
 nids=$(grep -c . "$work/ids")
 [ "$nids" -gt 0 ] || die "no workloads"
-echo "# tiers: $tiers; $nids workloads; copy modes: $modes; $nsample sampled points per interval"
+echo "# tiers: $tiers; $nids workloads; copy modes: $modes; $nsample sampled points per interval; drop points: $drop"
 
 # vpmfs_crash batch, per workload: zero the log's super block, create
 # the dm-log-writes device (DM ioctls: "dmsetup create" is a dynamic
@@ -106,6 +110,7 @@ echo "# tiers: $tiers; $nids workloads; copy modes: $modes; $nsample sampled poi
 # two CPUs).
 opts=(-s "$nsample")
 [ "$verbose" = 1 ] && opts+=(-v)
+[ "$drop" = 1 ] && opts+=(-D)
 read -r -a modelist <<<"$modes"
 tw=0 tp=0 tf=0 tfw=0
 # summarize MODE: add a finished batch's totals

@@ -107,8 +107,9 @@ static void vpmfs_touch_dir(struct inode *dir)
 /*
  * Add an entry for @inode to @dir, growing @dir by a block if needed.  A
  * new block is written, with the entry, before the directory points at
- * it.  @durable: write the entry's block through to the disk (rename:
- * the new name must be on disk before the old one goes).
+ * it.  @durable: write the entry's block through to the disk (rename and
+ * link: the new name is on disk before the inode's other name can go,
+ * by this rename or by a later unlink, so no crash loses the inode).
  */
 static int vpmfs_add_entry(struct inode *dir, const struct qstr *name,
 			   struct inode *inode, bool durable)
@@ -429,7 +430,7 @@ static int vpmfs_link(struct dentry *old_dentry, struct inode *dir,
 	inode_set_ctime_current(inode);
 	inode_inc_link_count(inode);
 	ihold(inode);
-	err = vpmfs_add_entry(dir, &dentry->d_name, inode, false);
+	err = vpmfs_add_entry(dir, &dentry->d_name, inode, true);
 	if (err) {
 		inode_dec_link_count(inode);
 		iput(inode);
