@@ -43,7 +43,7 @@ deps:
 check:
 	@scripts/check
 
-# All two-operation crash-consistency workloads (see scripts/crashtest);
+# All one- and two-operation crash-consistency workloads (scripts/crashtest);
 # CRASHTEST_ARGS, e.g. "--kernel backports".
 crashtest: tools
 	scripts/crashtest $(CRASHTEST_ARGS)
