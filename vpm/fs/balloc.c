@@ -168,6 +168,52 @@ static int vpmfs_clear_bit(struct super_block *sb, u32 start, u32 nr,
 	return was ? 0 : -EUCLEAN;
 }
 
+/*
+ * Take a clear bit of the bitmap at @start (blocks or inode numbers) at or
+ * after @goal (0: at @hint), in [@first, @nbits), and keep @nfree and
+ * @hint.  Bits freed since the last commit stay taken until the next one
+ * (vpmfs_clear_bit()): when they are all that is left, commit once and
+ * look again.  The commit takes free_sem for writing: the caller must not
+ * hold it.
+ */
+static int vpmfs_alloc(struct super_block *sb, u32 start, u32 nbits,
+		       u32 first, u32 goal, u32 *nfree, u32 *hint, u32 *out)
+{
+	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
+	bool committed = false;
+	int err;
+
+	mutex_lock(&sbi->alloc_lock);
+	for (;;) {
+		err = -ENOSPC;
+		if (!*nfree)
+			break;
+		err = vpmfs_alloc_bit(sb, start, nbits, first,
+				      goal ? goal : *hint, out);
+		if (!err) {
+			(*nfree)--;
+			*hint = *out + 1;
+			break;
+		}
+		if (err != -ENOSPC)
+			break;
+		if (committed || xa_empty(&sbi->committed)) {
+			/* the counter was wrong: believe the bitmap */
+			*nfree = 0;
+			break;
+		}
+		/* the free ones wait for a commit: make it now */
+		mutex_unlock(&sbi->alloc_lock);
+		err = vpmfs_commit(sb);
+		mutex_lock(&sbi->alloc_lock);
+		committed = true;
+		if (err)
+			break;
+	}
+	mutex_unlock(&sbi->alloc_lock);
+	return err;
+}
+
 /**
  * vpmfs_new_block() - allocate a data block
  * @sb: the file system
@@ -179,38 +225,10 @@ static int vpmfs_clear_bit(struct super_block *sb, u32 start, u32 nr,
 int vpmfs_new_block(struct super_block *sb, u32 goal, u32 *out)
 {
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
-	bool committed = false;
-	int err;
 
-	mutex_lock(&sbi->alloc_lock);
-again:
-	if (!sbi->free_blocks) {
-		err = -ENOSPC;
-		goto out;
-	}
-	if (!goal)
-		goal = sbi->block_hint;
-	err = vpmfs_alloc_bit(sb, sbi->l.bbitmap_start, sbi->blocks,
-			      sbi->l.data_start, goal, out);
-	if (!err) {
-		sbi->free_blocks--;
-		sbi->block_hint = *out + 1;
-	} else if (err == -ENOSPC && !committed &&
-		   !xa_empty(&sbi->committed)) {
-		/* the free ones wait for a commit: make it now */
-		mutex_unlock(&sbi->alloc_lock);
-		err = vpmfs_commit(sb);
-		mutex_lock(&sbi->alloc_lock);
-		committed = true;
-		if (!err)
-			goto again;
-	} else if (err == -ENOSPC) {
-		/* the counter was wrong: believe the bitmap */
-		sbi->free_blocks = 0;
-	}
-out:
-	mutex_unlock(&sbi->alloc_lock);
-	return err;
+	return vpmfs_alloc(sb, sbi->l.bbitmap_start, sbi->blocks,
+			   sbi->l.data_start, goal, &sbi->free_blocks,
+			   &sbi->block_hint, out);
 }
 
 static void vpmfs_release_block(struct super_block *sb, u32 blk, bool hold)
@@ -273,34 +291,10 @@ void vpmfs_free_unlinked_block(struct super_block *sb, u32 blk)
 int vpmfs_new_ino(struct super_block *sb, u32 *out)
 {
 	struct vpmfs_sb_info *sbi = VPMFS_SB(sb);
-	bool committed = false;
-	int err;
 
-	mutex_lock(&sbi->alloc_lock);
-again:
-	if (!sbi->free_inodes) {
-		err = -ENOSPC;
-		goto out;
-	}
-	err = vpmfs_alloc_bit(sb, sbi->l.ibitmap_start, sbi->inodes,
-			      VPMFS_ROOT_INO + 1, sbi->inode_hint, out);
-	if (!err) {
-		sbi->free_inodes--;
-		sbi->inode_hint = *out + 1;
-	} else if (err == -ENOSPC && !committed &&
-		   !xa_empty(&sbi->committed)) {
-		mutex_unlock(&sbi->alloc_lock);
-		err = vpmfs_commit(sb);
-		mutex_lock(&sbi->alloc_lock);
-		committed = true;
-		if (!err)
-			goto again;
-	} else if (err == -ENOSPC) {
-		sbi->free_inodes = 0;
-	}
-out:
-	mutex_unlock(&sbi->alloc_lock);
-	return err;
+	return vpmfs_alloc(sb, sbi->l.ibitmap_start, sbi->inodes,
+			   VPMFS_ROOT_INO + 1, 0, &sbi->free_inodes,
+			   &sbi->inode_hint, out);
 }
 
 /**

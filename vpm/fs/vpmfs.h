@@ -174,15 +174,19 @@ struct inode *vpmfs_new_inode(struct inode *dir, umode_t mode);
 int vpmfs_write_inode(struct inode *inode, struct writeback_control *wbc);
 int vpmfs_write_raw(struct inode *inode);
 int __vpmfs_write_raw(struct inode *inode);
-int vpmfs_link_block(struct inode *inode, u64 iblock, u32 pblk);
-int vpmfs_write_new_block(struct buffer_head *bh);
 void vpmfs_evict_inode(struct inode *inode);
+
+/* bmap.c */
+int vpmfs_write_new_block(struct buffer_head *bh);
 int vpmfs_map_block(struct inode *inode, u64 iblock, bool create, u32 *pblk,
 		    bool *new);
+int vpmfs_link_block(struct inode *inode, u64 iblock, u32 pblk);
 int vpmfs_unmap_block(struct inode *inode, u64 iblock);
+void vpmfs_drop_unpub(struct inode *inode, u64 first);
 void vpmfs_truncate_blocks(struct inode *inode, loff_t size, bool raw);
 int vpmfs_get_block(struct inode *inode, sector_t iblock,
 		    struct buffer_head *bh, int create);
+
 void vpmfs_set_ops(struct inode *inode);
 int vpmfs_setattr(vpm_idmap_t *idmap, struct dentry *dentry,
 		  struct iattr *attr);
