@@ -696,7 +696,7 @@ static void usage(FILE *f)
 		"  -C FD       accepted and ignored (no progress bar)\n"
 		"  -h, --help  this text\n\n"
 		"Exit status: 0 clean, 1 errors corrected, 4 errors left uncorrected,\n"
-		"8 operational error, 16 usage error.\n");
+		"8 operational error, 16 bad options or arguments.\n");
 }
 
 int main(int argc, char **argv)
@@ -719,7 +719,8 @@ int main(int argc, char **argv)
 			if (c == 'a')
 				c = 'p';
 			if (mode && mode != c) {
-				fprintf(stderr, "fsck.vpmfs: only one of -n, -y and -p/-a may be given\n");
+				fprintf(stderr,
+					"fsck.vpmfs: only one of -n, -y and -p/-a may be given\n");
 				return EXIT_USAGE;
 			}
 			mode = c;
