@@ -9,7 +9,7 @@
 KDIR ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
 
 # The one version number of the tree (scripts/version-check).
-VERSION := $(shell cat VERSION)
+VERSION := $(shell sed -n '/^[0-9]/p' VERSION)
 
 # Pass W= and C= on to kbuild, so `make W=1` and `make C=2` work;
 # VPM_NO_TEST=1 leaves test_vpm.ko out (the DKMS build).
@@ -43,7 +43,7 @@ KSFT_DIR ?= /usr/src/linux-source-6.1/tools/testing/selftests
 SELFTESTS := $(patsubst selftests/%.c,build/tools/%,$(wildcard selftests/*.c))
 
 .PHONY: all modules tools sbin-tools install install-dkms deb check \
-	version-check crashtest demo vm bench deps clean
+	version-check version crashtest demo vm bench deps clean
 
 all: modules tools
 
@@ -95,6 +95,9 @@ deb:
 
 version-check:
 	scripts/version-check
+
+version:
+	@echo $(VERSION)
 
 deps:
 	scripts/deps
