@@ -27,6 +27,11 @@ pkgs=(vpm-linux-dkms vpmfs-tools)
 tools=(mkfs.vpmfs fsck.vpmfs vpmstat)
 export DEBIAN_FRONTEND=noninteractive
 
+# The packages, /usr/src/vpm-linux-<version> and the DKMS registration are
+# the host's, shared by every tree: one run at a time.
+exec {lockfd}>/run/lock/vpm-linux-30-deb.lock
+flock "$lockfd"
+
 workdir -k deb
 t0=$SECONDS
 step() {
@@ -110,6 +115,13 @@ for f in "${tools[@]}"; do
 done
 man -w 5 vpmfs >/dev/null || fail "man 5 vpmfs: not found"
 man -w 4 vpm >/dev/null || fail "man 4 vpm: not found"
+# The installed pages render, and mandoc finds no error or warning.
+for p in 4/vpm 5/vpmfs 8/mkfs.vpmfs 8/fsck.vpmfs 8/vpmstat; do
+	f=$(man -w "${p%/*}" "${p#*/}")
+	mandoc -Tlint -W warning "$f" || fail "mandoc -Tlint: $f"
+	out=$(MANWIDTH=80 man -l "$f" 2>&1) || fail "man -l $f"
+	grep -q "^NAME" <<<"$out" || fail "man -l $f: no NAME section"
+done
 [ -f "/usr/src/vpm-linux-$ver/dkms.conf" ] || fail "no /usr/src/vpm-linux-$ver/dkms.conf"
 # The tools work on this host (dynamically linked, from the package).
 /usr/sbin/mkfs.vpmfs -q -s 16M "$work/host.img" || fail "installed mkfs.vpmfs"
