@@ -2,10 +2,13 @@
 /*
  * fsck.vpmfs - check and repair a vpmfs file system.
  *
- * fsck.vpmfs [-n|-y|-p] [-f] [-v] DEVICE
+ * fsck.vpmfs [-n|-y|-p|-a] [-f] [-v] [-C FD] DEVICE
  *
  * Exit status (fsck(8)): 0 clean, 1 errors corrected, 4 errors left
- * uncorrected, 8 operational error.
+ * uncorrected, 8 operational error, 16 usage error.  fsck(8) passes the
+ * options it does not know itself (-a, -p, -n, -y, -f, -v) on to
+ * fsck.vpmfs; it passes -C only to ext2/3/4, so -C is accepted (for
+ * e2fsck habits) and ignored: there is no progress bar.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -15,6 +18,7 @@
 #define EXIT_FIXED	1
 #define EXIT_UNFIXED	4
 #define EXIT_OPERR	8
+#define EXIT_USAGE	16
 
 static int fd = -1;
 static int repair;		/* -y / -p */
@@ -689,9 +693,10 @@ static void usage(FILE *f)
 		"  -y, -p, -a  repair every problem found\n"
 		"  -f          check even if the file system is clean (always done)\n"
 		"  -v          verbose\n"
+		"  -C FD       accepted and ignored (no progress bar)\n"
 		"  -h, --help  this text\n\n"
 		"Exit status: 0 clean, 1 errors corrected, 4 errors left uncorrected,\n"
-		"8 operational error.\n");
+		"8 operational error, 16 bad options or arguments.\n");
 }
 
 int main(int argc, char **argv)
@@ -700,20 +705,29 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct stat st;
 	__u32 ino;
-	int c;
+	int c, mode = 0, flags;
 
-	while ((c = getopt_long(argc, argv, "nypafvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nypafvC:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			repair = 0;
-			break;
 		case 'y':
 		case 'p':
 		case 'a':
-			repair = 1;
+			/* -p and -a are the same (preen); like e2fsck, one mode */
+			if (c == 'a')
+				c = 'p';
+			if (mode && mode != c) {
+				fprintf(stderr,
+					"fsck.vpmfs: only one of -n, -y and -p/-a may be given\n");
+				return EXIT_USAGE;
+			}
+			mode = c;
+			repair = c != 'n';
 			break;
 		case 'f':
+		case 'C':
 			break;
 		case 'v':
 			verbose = 1;
@@ -723,15 +737,24 @@ int main(int argc, char **argv)
 			return EXIT_CLEAN;
 		default:
 			usage(stderr);
-			return EXIT_OPERR;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
-		return EXIT_OPERR;
+		return EXIT_USAGE;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	fd = open(argv[optind], repair ? O_RDWR : O_RDONLY);
+	/*
+	 * Repairs open a block device exclusively: that fails (EBUSY) while
+	 * it is mounted, as e2fsck refuses to repair a mounted file system.
+	 */
+	flags = repair ? O_RDWR : O_RDONLY;
+	if (repair && !stat(argv[optind], &st) && S_ISBLK(st.st_mode))
+		flags |= O_EXCL;
+	fd = open(argv[optind], flags);
+	if (fd < 0 && errno == EBUSY)
+		operr("%s: in use (mounted?): not repaired", argv[optind]);
 	if (fd < 0)
 		operr("%s: %s", argv[optind], strerror(errno));
 

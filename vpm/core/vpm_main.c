@@ -87,4 +87,4 @@ module_exit(vpm_module_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VPM: vnode page mappings, ported from illumos");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(VPM_VERSION);

@@ -489,3 +489,4 @@ module_exit(vpmfs_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vpmfs: a block file system that copies file data through VPM");
 MODULE_ALIAS_FS("vpmfs");
+MODULE_VERSION(VPM_VERSION);
