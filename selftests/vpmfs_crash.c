@@ -2040,7 +2040,8 @@ static int cmd_batch(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 4 || !w)
-		die("usage: batch [-s N] [-D] [-v] [-d DIR] [-n DMNAME] DATA LOG SCRATCH MODE < IDS");
+		die("usage: batch [-s N] [-D] [-v] [-d DIR] [-n DMNAME] %s",
+		    "DATA LOG SCRATCH MODE < IDS");
 	data = argv[optind];
 	log = argv[optind + 1];
 	scratch = argv[optind + 2];

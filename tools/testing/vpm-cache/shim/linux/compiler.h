@@ -34,13 +34,19 @@ do {									\
 	__atomic_store(&(x), &__wo_v, __ATOMIC_RELAXED);		\
 } while (0)
 
-/* The kernel's (asm/barrier.h), as C11 orders, which TSan follows. */
+/*
+ * The kernel's acquire and release (asm/barrier.h) as C11 orders, which
+ * TSan follows: what the storer wrote before a release store is seen by
+ * the reader after an acquire load that reads the stored value.
+ */
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 
+/* (@p evaluated once, as the kernel's) */
 #define smp_store_release(p, val)					\
 do {									\
-	__typeof__(*(p)) __sr_v = (val);				\
-	__atomic_store((p), &__sr_v, __ATOMIC_RELEASE);			\
+	__typeof__(p) __sr_p = (p);					\
+	__typeof__(*__sr_p) __sr_v = (val);				\
+	__atomic_store(__sr_p, &__sr_v, __ATOMIC_RELEASE);		\
 } while (0)
 
 static inline void barrier(void)
