@@ -35,6 +35,8 @@
 #   CRASH_DROP     1: also, before every flush, mark and the end, each
 #                  image that lacks one write not yet flushed (what a
 #                  volatile write cache may lose; vpmfs_logreplay -d)
+#   CRASH_MODDIR   a directory with dm-mod.ko, dm-log-writes.ko and brd.ko
+#                  to load first (the debug kernel has no device mapper)
 #   CRASH_VERBOSE  1: print every failure line (default: the first 3
 #                  of each workload; all, and fsck's repairs, go to
 #                  /tmp/crash/failures)
@@ -70,12 +72,24 @@ die() {
 	exit 2
 }
 
-modprobe dm-log-writes || die "no dm-log-writes module"
+# CRASH_MODDIR: dm-mod.ko, dm-log-writes.ko and brd.ko built for a
+# kernel that has no device mapper (scripts/debug-kernel's extra/)
+if [ -n "${CRASH_MODDIR:-}" ]; then
+	for m in dm-mod dm-log-writes; do
+		grep -q "^${m//-/_} " /proc/modules ||
+			insmod "$CRASH_MODDIR/$m.ko" || die "insmod $m.ko failed"
+	done
+	grep -q '^brd ' /proc/modules ||
+		insmod "$CRASH_MODDIR/brd.ko" rd_nr=2 rd_size=1024 || die "insmod brd.ko failed"
+fi
+grep -q '^dm_log_writes ' /proc/modules || modprobe dm-log-writes ||
+	die "no dm-log-writes module"
 [ -e /dev/mapper/control ] || dmsetup mknodes || die "no /dev/mapper/control"
 dmsetup targets | grep -q '^log-writes' || die "dm-log-writes target not registered"
 # scratch devices for the checked copies: RAM disks (a loop device over
 # tmpfs costs twice as much per crash point under TCG)
-modprobe brd rd_nr=2 rd_size=1024 || die "no brd module"
+grep -q '^brd ' /proc/modules || modprobe brd rd_nr=2 rd_size=1024 ||
+	die "no brd module"
 
 ids() {
 	local t
