@@ -329,6 +329,7 @@ void vpmfs_drop_unpub(struct inode *inode, u64 first)
 	unsigned long idx;
 	void *entry;
 
+	lockdep_assert_held(&vi->i_map_lock);
 	if (!vi->i_nunpub)
 		return;
 	xa_for_each_start(&vi->i_unpub, idx, entry, first) {
@@ -471,7 +472,10 @@ void vpmfs_truncate_blocks(struct inode *inode, loff_t size, bool raw)
 		depth = s.i < VPMFS_NDIR ? 0 : top[s.i].depth;
 		span = depth == 2 ? (u64)VPMFS_PTRS_PER_BLOCK * VPMFS_PTRS_PER_BLOCK :
 		       depth == 1 ? VPMFS_PTRS_PER_BLOCK : 1;
-		if (base + span <= first)
+		/* (a bad pointer is dropped wherever the cut is) */
+		if (base + span <= first &&
+		    (!vi->i_block[s.i] ||
+		     vpmfs_valid_data_block(sbi, vi->i_block[s.i])))
 			continue;
 		vpmfs_free_tree(inode, &s, first > base ? first - base : 0,
 				depth);

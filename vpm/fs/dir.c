@@ -169,6 +169,15 @@ found:
 			return err;
 		}
 		i_size_write(dir, (loff_t)(nblocks + 1) << VPMFS_BLOCK_SHIFT);
+		/* the inode on disk must reach the new block too */
+		if (durable) {
+			err = vpmfs_sync_dir_name(dir);
+			if (err) {
+				i_size_write(dir, (loff_t)nblocks << VPMFS_BLOCK_SHIFT);
+				vpmfs_truncate_blocks(dir, dir->i_size, true);
+				return err;
+			}
+		}
 	}
 	if (err)
 		return err;
@@ -427,6 +436,10 @@ static int vpmfs_link(struct dentry *old_dentry, struct inode *dir,
 	struct inode *inode = d_inode(old_dentry);
 	int err;
 
+	/* where the new name goes must be on disk before the other can go */
+	err = vpmfs_sync_dir_name(dir);
+	if (err)
+		return err;
 	inode_set_ctime_current(inode);
 	inode_inc_link_count(inode);
 	ihold(inode);
@@ -590,6 +603,10 @@ static int vpmfs_rename(vpm_idmap_t *idmap, struct inode *old_dir,
 		return -EINVAL;
 	if (flags & RENAME_EXCHANGE)
 		return vpmfs_exchange(old_dir, old_dentry, new_dir, new_dentry);
+	/* where the new name goes must be on disk before the old one goes */
+	err = vpmfs_sync_dir_name(new_dir);
+	if (err)
+		return err;
 
 	ode = vpmfs_find_entry(old_dir, &old_dentry->d_name, &obh);
 	if (IS_ERR_OR_NULL(ode))

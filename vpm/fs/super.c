@@ -56,6 +56,7 @@ static struct inode *vpmfs_alloc_inode(struct super_block *sb)
 	INIT_LIST_HEAD(&vi->i_unpub_link);
 	vi->i_parent = 0;
 	vi->i_name_new = false;
+	vi->i_dir_grown = false;
 	return &vi->vfs_inode;
 }
 

@@ -297,8 +297,10 @@ int vpmfs_publish_block(struct inode *dir, u64 iblock)
 	if (entry)
 		err = vpmfs_link_block(dir, iblock, xa_to_value(entry));
 	mutex_unlock(&vi->i_map_lock);
-	if (!err)
+	if (!err) {
+		vi->i_dir_grown = true;
 		mark_inode_dirty(dir);
+	}
 	return err;
 }
 
@@ -400,6 +402,37 @@ static int vpmfs_sync_names(struct inode *inode)
 		cur = parent;
 	}
 	iput(cur);
+	return err;
+}
+
+/**
+ * vpmfs_sync_dir_name() - make a directory and its path durable for a new name
+ * @dir: the directory a rename or link is about to add a name to, or has
+ *	just grown by a block for one; its i_rwsem held
+ *
+ * rename and link write the new entry through (FUA) before the inode's
+ * other name can go; that is enough only if the directory on disk reaches
+ * the entry's block.  If @dir was linked a block since it was last made
+ * durable here, or if it is new itself, its inode, the inodes of its new
+ * parents and their entries are made durable first: written, then a
+ * commit.  Otherwise nothing is done.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vpmfs_sync_dir_name(struct inode *dir)
+{
+	struct vpmfs_inode_info *vi = VPMFS_I(dir);
+	int err;
+
+	if (!vi->i_dir_grown && !READ_ONCE(vi->i_name_new))
+		return 0;
+	err = sync_inode_metadata(dir, 1);
+	if (!err)
+		err = vpmfs_sync_names(dir);
+	if (!err)
+		err = vpmfs_commit(dir->i_sb);
+	if (!err)
+		vi->i_dir_grown = false;
 	return err;
 }
 

@@ -122,6 +122,8 @@ struct vpmfs_committed {
  * @i_parent: directory of the name this inode got last (create, link,
  *	rename)
  * @i_name_new: that name may not be on disk yet; fsync writes it
+ * @i_dir_grown: a directory block was linked since the directory was last
+ *	made durable for a rename or link into it (vpmfs_sync_dir_name())
  * @vfs_inode: the VFS inode
  */
 struct vpmfs_inode_info {
@@ -134,6 +136,7 @@ struct vpmfs_inode_info {
 	struct list_head i_unpub_link;	/* under unpub_lock */
 	u32 i_parent;			/* READ_ONCE/WRITE_ONCE */
 	bool i_name_new;		/* READ_ONCE/WRITE_ONCE */
+	bool i_dir_grown;		/* under the directory's i_rwsem */
 	struct inode vfs_inode;
 };
 
@@ -202,6 +205,7 @@ int vpmfs_publish_block(struct inode *dir, u64 iblock);
 void vpmfs_unpub_added(struct inode *inode);
 void vpmfs_unpub_emptied(struct inode *inode);
 void vpmfs_set_name(struct inode *inode, struct inode *dir);
+int vpmfs_sync_dir_name(struct inode *dir);
 
 /* dir.c */
 extern const struct file_operations vpmfs_dir_fops;
