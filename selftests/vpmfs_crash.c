@@ -11,6 +11,9 @@
  *	two-operation workloads: both operations from the core set, the
  *	first not followed by fdatasync (-a: every pair), or a seeded
  *	sample of K of them
+ *   vpmfs_crash ids nosync [-k K -S SEED]
+ *	a mkdir, creat-many or link with no persistence call, then each
+ *	rename, link or unlink workload (or a seeded sample of K)
  *   vpmfs_crash ids random SEED COUNT   COUNT random workloads (10-50 ops)
  *   vpmfs_crash desc ID...              what the workloads do
  *   vpmfs_crash run ID DEV MNT DMNAME STATE COPY
@@ -36,7 +39,8 @@
  * Workload ids are stable: a one-operation workload is OP * 4 + PERSIST
  * (operation and persistence call by index in the tables below, which
  * only grow at the end), a two-operation one 1000000 + ONE1 * 1000 + ONE2,
- * a random one 2000000 + SEED.
+ * a random one 2000000 + SEED, a "nosync" one 1100000000 + OP * 1000 +
+ * ONE2 (OP by index, with no persistence call).
  *
  * The checker: every byte a write puts in a file encodes the file's
  * identity, the write and the offset, so a byte that a file never had
@@ -199,6 +203,8 @@ static const struct opdef ops[] = {
 	{ OP_UTIMES, 0, 0, "D/B", NULL },
 	{ OP_WRITE, W_FAR, 0, "A", NULL },
 	{ OP_CREAT_MANY, 0, 0, "E/m", NULL },
+	{ OP_RENAME, 0, 0, "A", "G/A" },
+	{ OP_LINK, 0, 0, "A", "G/L" },
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -206,6 +212,7 @@ static const struct opdef ops[] = {
 #define NONE		(NOPS * NPERSIST)
 #define ID_TWO		1000000L
 #define ID_RANDOM	2000000L
+#define ID_NOSYNC	1100000000L
 
 static const char *const op_name[] = {
 	"creat", "write", "truncate", "link", "unlink", "rename", "mkdir",
@@ -695,6 +702,22 @@ static int build(long id, struct workload *w)
 		one[n++] = (int)((id - ID_TWO) % 1000);
 		if (one[0] >= NONE || one[1] >= NONE)
 			return -1;
+	} else if (id >= ID_NOSYNC && id < ID_NOSYNC + 1000L * 1000) {
+		/* an operation with no persistence call, then a one-op one */
+		if (plan_apply(&m, (int)((id - ID_NOSYNC) / 1000), -1,
+			       &w->step[1]))
+			return -1;
+		w->snap[1] = m;
+		w->nev_snap[1] = nev_total;
+		one[0] = (int)((id - ID_NOSYNC) % 1000);
+		if (one[0] >= NONE ||
+		    plan_apply(&m, one[0] / NPERSIST, one[0] % NPERSIST,
+			       &w->step[2]))
+			return -1;
+		w->snap[2] = m;
+		w->nev_snap[2] = nev_total;
+		w->n = 2;
+		goto unmount;
 	} else if (id >= ID_RANDOM && id < ID_RANDOM + 1000000000L) {
 		int len, tries;
 
@@ -803,7 +826,7 @@ static int cmd_ids(int argc, char **argv)
 	int all = 0, opt, a, b;
 
 	if (!w || argc < 3)
-		die("usage: ids one|two|random ...");
+		die("usage: ids one|two|nosync|random ...");
 	list = malloc(sizeof(*list) * NONE * NONE);
 	if (!list)
 		die("out of memory");
@@ -821,7 +844,7 @@ static int cmd_ids(int argc, char **argv)
 			printf("%ld\n", ID_RANDOM + atol(argv[3]) + i);
 		return 0;
 	}
-	if (strcmp(argv[2], "two"))
+	if (strcmp(argv[2], "two") && strcmp(argv[2], "nosync"))
 		die("unknown tier %s", argv[2]);
 	optind = 3;
 	while ((opt = getopt(argc, argv, "ak:S:")) != -1) {
@@ -836,8 +859,30 @@ static int cmd_ids(int argc, char **argv)
 			seed = strtoull(optarg, NULL, 0);
 			break;
 		default:
-			die("usage: ids two [-a] [-k K -S SEED]");
+			die("usage: ids two|nosync [-a] [-k K -S SEED]");
 		}
+	}
+	if (!strcmp(argv[2], "nosync")) {
+		/*
+		 * A name made with no sync (mkdir, the directory grown by a
+		 * block, a link), then a rename, link or unlink that gives an
+		 * existing inode a name there or takes its other one away.
+		 */
+		for (a = 0; a < NOPS; a++) {
+			int ka = ops[a].kind;
+
+			if (ka != OP_MKDIR && ka != OP_CREAT_MANY && ka != OP_LINK)
+				continue;
+			for (b = 0; b < NONE; b++) {
+				int kb = ops[b / NPERSIST].kind;
+
+				if (kb != OP_RENAME && kb != OP_LINK && kb != OP_UNLINK)
+					continue;
+				if (!build(ID_NOSYNC + a * 1000L + b, w))
+					list[n++] = ID_NOSYNC + a * 1000L + b;
+			}
+		}
+		goto sample;
 	}
 	for (a = 0; a < NONE; a++) {
 		/* core tier: fdatasync only as the last call */
@@ -852,6 +897,7 @@ static int cmd_ids(int argc, char **argv)
 				list[n++] = ID_TWO + a * 1000L + b;
 		}
 	}
+sample:
 	if (k >= 0 && k < n) {
 		/* a seeded sample, in id order */
 		rng = seed * 0x9e3779b97f4a7c15ULL + 1;
@@ -1379,6 +1425,7 @@ static int mark_step(const char *mark, int *passed_self)
 /* What was found in the image. */
 struct found {
 	int seen;
+	int kept;		/* an entry may be this identity (check_kept) */
 	char path[256];
 	struct stat st;
 	__u8 *data;		/* regular files */
@@ -1498,7 +1545,7 @@ static void walk(int dir, const char *rel, int depth)
 		return;
 	}
 	while ((de = readdir(d))) {
-		int cand[MAXID], n, type, x;
+		int cand[MAXID], n, type, x, c2;
 		struct found *f;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -1525,6 +1572,10 @@ static void walk(int dir, const char *rel, int depth)
 			     (unsigned long)st.st_ino, st.st_mode);
 			continue;
 		}
+		/* (an inode number reused: each identity it was is found) */
+		for (c2 = 1; c2 < n; c2++)
+			if (!fnd[cand[c2]].seen)
+				fnd[cand[c2]].kept = 1;
 		x = cand[0];
 		f = &fnd[x];
 		if (!f->seen) {
@@ -1809,7 +1860,7 @@ static void check_kept(int hi)
 		if (W->step[j].persist == P_SYNC)
 			p = j;
 	for (id = 1; id < W->snap[p].nid; id++) {
-		if (!W->snap[p].id[id].alive || fnd[id].seen)
+		if (!W->snap[p].id[id].alive || fnd[id].seen || fnd[id].kept)
 			continue;
 		for (j = p; j <= smax; j++)
 			if (!W->snap[j].id[id].alive)

@@ -464,9 +464,13 @@ static const char *kind_str(__u64 flags)
 	return "sample";
 }
 
-/* A write the device may still lose: no FLUSH since, not FUA. */
+/*
+ * A write since the last FLUSH: one the device may still lose unless it
+ * is FUA (kept only to know which sectors it overwrote).
+ */
 struct pending {
 	__u64 idx, sector, nr;	/* its entry, first sector, sectors */
+	int fua;
 	char *old;		/* what the target held there before it */
 };
 
@@ -548,7 +552,8 @@ static void vs_add(struct run_ctx *c, const struct log *lg,
 		   const struct entry *e, __u64 idx)
 {
 	struct volatile_set *vs = &c->vs;
-	__u64 len = e->nr_sectors * lg->ss;
+	int fua = !!(e->flags & LW_FUA);
+	__u64 len = fua ? 0 : e->nr_sectors * lg->ss;
 	struct pending *p;
 
 	vs->changed = 1;
@@ -568,6 +573,7 @@ static void vs_add(struct run_ctx *c, const struct log *lg,
 	p->idx = idx;
 	p->sector = e->sector;
 	p->nr = e->nr_sectors;
+	p->fua = fua;
 	p->old = NULL;
 	vs->bytes += len;
 	if (c->dry || !len)
@@ -579,8 +585,8 @@ static void vs_add(struct run_ctx *c, const struct log *lg,
 }
 
 /*
- * Sectors of pending write @k that no later pending write covers, as a
- * map (1: the drop shows there); returns how many.
+ * Sectors of pending write @k that no later write (FUA ones too) covers,
+ * as a map (1: the drop shows there); returns how many.
  */
 static __u64 vs_exposed(const struct volatile_set *vs, size_t k,
 			unsigned char *map)
@@ -629,7 +635,7 @@ static void drop_points(struct run_ctx *c, __u32 ss, __u64 last,
 	for (k = 0; k < vs->n; k++) {
 		const struct pending *w = &vs->w[k];
 
-		if (!w->nr)
+		if (!w->nr || w->fua)
 			continue;
 		map = malloc(w->nr);
 		cur = c->dry ? NULL : malloc(w->nr * ss);
@@ -736,7 +742,7 @@ static int cmd_run(struct run_ctx *c, unsigned int nsample, const char *from)
 				check_point(c, pidx, pkind, pmark, pwmark);
 			pending = 0;
 			strcpy(wmark, mark);
-			if (c->drop && !(e.flags & LW_FUA))
+			if (c->drop)
 				vs_add(c, &lg, &e, i);
 		}
 		if (c->dry) {

@@ -22,10 +22,13 @@
 #   CRASH_TIER     one: every one-operation workload (default)
 #                  two: every two-operation workload of the core set
 #                  two-all: every two-operation workload
+#                  nosync: a mkdir, creat-many or link with no sync,
+#                  then each rename, link or unlink workload
 #                  random: CRASH_COUNT random workloads from CRASH_SEED
 #                  ids: the workloads in CRASH_IDS
 #                  Several, blank separated, run in turn.
 #   CRASH_TWO_SAMPLE  with "two": a seeded sample of this many (default: all)
+#   CRASH_NOSYNC_SAMPLE  the same for "nosync"
 #   CRASH_SEED     seed of the random workloads and of the sample (1)
 #   CRASH_COUNT    random workloads (10)
 #   CRASH_IDS      workload ids for CRASH_TIER=ids
@@ -60,6 +63,7 @@ nsample=${CRASH_SAMPLE:-1}
 verbose=${CRASH_VERBOSE:-0}
 drop=${CRASH_DROP:-0}
 two_sample=${CRASH_TWO_SAMPLE:-}
+nosync_sample=${CRASH_NOSYNC_SAMPLE:-}
 
 # 1 MiB file system (256 blocks, 64 inodes) over a dm-log-writes
 # device; replay and check images in /tmp (tmpfs)
@@ -104,6 +108,13 @@ ids() {
 			fi
 			;;
 		two-all) vpmfs_crash ids two -a ;;
+		nosync)
+			if [ -n "$nosync_sample" ]; then
+				vpmfs_crash ids nosync -k "$nosync_sample" -S "$seed"
+			else
+				vpmfs_crash ids nosync
+			fi
+			;;
 		random) vpmfs_crash ids random "$seed" "$count" ;;
 		ids) tr -s ' ' '\n' <<<"${CRASH_IDS:-}" ;;
 		*) die "unknown tier $t" ;;
