@@ -361,7 +361,7 @@ struct tvc_picker {
 	struct address_space *m;
 	unsigned long npages;
 	u32 *tab;
-	u8 used[1024];		/* buckets taken */
+	u8 used[128];		/* buckets taken (caches of <= 64 slots) */
 };
 
 static void tvc_picker_init(struct tvc_picker *pk, struct address_space *m,
