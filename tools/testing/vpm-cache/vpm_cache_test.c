@@ -6,13 +6,18 @@
  * vpm_cache_lookup() verifies with a speculative reference.  So the tests
  * free, reuse, split and offline folios under the cache's feet:
  *
- * - unit tests: miss then hit; a lookup returns only a folio whose own
- *   identity matches (a freed folio, one reused for another mapping or
- *   index, as a tail or after a split, a truncated one, one in the middle
- *   of its insertion) and holds exactly one reference on it; LRU order,
- *   second chance, queue swaps; the freelists and the CPU rotor; CONTEND;
- *   fault injection; sizing; init failures; the memory hotplug notifier
- *   and its grace period;
+ * - the unit tests shared with test_vpm.ko (vpm/test/vpm_cache_cases.c,
+ *   run here over the shims through the backend below): miss then hit,
+ *   one reference per hit and none taken by enter; a stale hint after
+ *   truncation; LRU order, second chance, queue swaps; the freelists and
+ *   the CPU rotor; CONTEND; fault injection; sizing by vpm_cache_slots
+ *   and vpm_nfreelist;
+ * - the unit tests only the shims' model allows: a lookup returns only a
+ *   folio whose own identity matches (a freed folio, one reused for
+ *   another mapping or index, as a tail or after a split, one in the
+ *   middle of its insertion); second chance with the release queue lock
+ *   busy; sizing from the size of memory and kvmalloc()'s limits; init
+ *   failures; the memory hotplug notifier and its grace period;
  * - stress: lookups and enters on shared pages while other threads
  *   truncate, re-read, split, migrate and offline memory, checking every
  *   folio a lookup returns.
@@ -96,7 +101,6 @@ static unsigned int rnd(unsigned int *s)
 	return *s;
 }
 
-
 static int ref(struct folio *f)
 {
 	return folio_ref_count(f);
@@ -111,7 +115,6 @@ static struct folio *page_at(unsigned long n)
 {
 	return &shim_pages[n];
 }
-
 
 /* ---- the backend of the shared cases (vpm/test/vpm_cache_cases.h) ---- */
 
@@ -237,7 +240,6 @@ static void tvc_case_end(void)
 #include "../../../vpm/test/vpm_cache_cases.c"
 
 /* ---- harness-only unit tests ---- */
-
 
 /*
  * A hint outlives its folio: freed, reused for another mapping or index,

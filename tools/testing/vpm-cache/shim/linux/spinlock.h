@@ -47,8 +47,6 @@ do {									\
 	shim_spin_lock_init(lock, &__key, #lock);			\
 } while (0)
 
-#define spin_is_locked(lock)	shim_lock_held(lock)
-
 #define lockdep_assert_held(lock)					\
 	shim_lockdep_assert_held(lock, __FILE__, __LINE__)
 
