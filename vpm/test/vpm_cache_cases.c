@@ -144,15 +144,6 @@ static bool tvc_folio_is(struct folio *f, struct address_space *m,
 
 /* ---- the cache at rest ---- */
 
-/* Nobody holds @lock (the case runs alone: a trylock cannot race). */
-static bool tvc_lock_free(spinlock_t *lock)
-{
-	if (!spin_trylock(lock))
-		return false;
-	spin_unlock(lock);
-	return true;
-}
-
 /* Every slot on exactly one queue of its freelist, the links closed. */
 static void tvc_check_queues(const char *when, u8 *seen)
 {
@@ -176,7 +167,7 @@ static void tvc_check_queues(const char *when, u8 *seen)
 		for (q = 0; q < 2; q++) {
 			struct vpm_freeq *fq = &fl->vpm_freeq[q];
 
-			TVC_CHECK(tvc_lock_free(&fq->vpmq_lock),
+			TVC_CHECK(!tvc_lock_held(&fq->vpmq_lock),
 				  "%s: queue lock held", when);
 			cnt = 0;
 			id = fq->vpmq_free;

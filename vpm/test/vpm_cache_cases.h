@@ -58,6 +58,11 @@ enum tvc_event {
 };
 
 static void tvc_cache_event(enum tvc_event ev);
+/*
+ * Whether anyone holds @lock, for the checks at rest (false if the
+ * backend cannot tell: the kernel's lockdep reports a lock left held).
+ */
+static bool tvc_lock_held(spinlock_t *lock);
 /* The cache's tunables at their defaults (module parameters, knobs). */
 static void tvc_knobs_reset(void);
 /* The backend's own checks while nobody is inside the cache. */

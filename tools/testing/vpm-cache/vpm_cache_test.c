@@ -188,6 +188,11 @@ static int tvc_folio_refs(struct folio *f)
 	return folio_ref_count(f);
 }
 
+static bool tvc_lock_held(spinlock_t *lock)
+{
+	return shim_lock_held(lock);
+}
+
 /* The pool, RCU and the notifier chain, while nobody is inside the cache. */
 static void tvc_at_rest(const char *when)
 {
