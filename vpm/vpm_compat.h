@@ -246,6 +246,16 @@ static inline void vpm_async_readahead(struct address_space *mapping,
 #endif
 }
 
+/*
+ * The flags argument of shmem_file_setup() (test_vpm's files): VM_* bits
+ * up to 6.x, a vma_flags_t made by mk_vma_flags() in 7.x.
+ */
+#ifdef HAVE_SHMEM_VMA_FLAGS
+#define VPM_SHMEM_NORESERVE	mk_vma_flags(VMA_NORESERVE_BIT)
+#else
+#define VPM_SHMEM_NORESERVE	VM_NORESERVE
+#endif
+
 #endif /* VPM_COMPAT_CORE_ONLY */
 
 #endif /* _VPM_COMPAT_H */

@@ -5,7 +5,9 @@
 # configuration, on ramfs and on ext2 (a real block file system with
 # writeback): default cache, a tiny cache (steals, more mappings than
 # slots), the cache off, and bad tunables (warned about and replaced,
-# never a failed load).  Then 100 load/unload cycles.
+# never a failed load).  Then 100 load/unload cycles.  Each load also
+# runs the cache cases shared with tools/testing/vpm-cache ("cache/...",
+# on test_vpm's private copy of the cache).
 #
 #   VPM_LOAD_CYCLES    load/unload cycles at the end (default 100; fewer
 #                      on the debug kernel, where each costs seconds)

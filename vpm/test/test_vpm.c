@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_vpm.ko: drives the vpm interface on a real page cache and checks
- * exact counter deltas, in the manner of lib/test_xarray.c.
+ * exact counter deltas, in the manner of lib/test_xarray.c; then runs the
+ * cache cases shared with the user-space harness (test_vpm_cache.c, on a
+ * private copy of the cache: "cache/lru", ...).
  *
  *   modprobe test_vpm path=/mnt/x/test_vpm.dat
  *
@@ -29,6 +31,7 @@
 #include <linux/mman.h>
 #include <linux/uaccess.h>
 #include <vpm/vpm.h>
+#include "test_vpm.h"
 
 static char *path;
 module_param(path, charp, 0444);
@@ -36,7 +39,7 @@ MODULE_PARM_DESC(path, "File to create and test on (required)");
 
 static char *only;
 module_param(only, charp, 0444);
-MODULE_PARM_DESC(only, "Run only the test of this name");
+MODULE_PARM_DESC(only, "Run only the test of this name (\"cache\": the shared cache cases)");
 
 /*
  * S_WRITE mappings dirty page-cache pages directly, which only a file
@@ -1080,6 +1083,9 @@ static int __init test_vpm_init(void)
 	tv_run("no_pin", test_no_pin);
 	tv_run("tiny_cache", test_tiny_cache);
 	tv_run("concurrent", test_concurrent);
+	/* the cache cases shared with tools/testing/vpm-cache */
+	if (!only || !strncmp(only, "cache", 5))
+		test_vpm_cache_cases(only, &tests_run, &tests_passed);
 out:
 	fput(tv_file);
 	pr_info("%u of %u tests passed (cache %s, %llu slots)\n",

@@ -6,13 +6,18 @@
  * vpm_cache_lookup() verifies with a speculative reference.  So the tests
  * free, reuse, split and offline folios under the cache's feet:
  *
- * - unit tests: miss then hit; a lookup returns only a folio whose own
- *   identity matches (a freed folio, one reused for another mapping or
- *   index, as a tail or after a split, a truncated one, one in the middle
- *   of its insertion) and holds exactly one reference on it; LRU order,
- *   second chance, queue swaps; the freelists and the CPU rotor; CONTEND;
- *   fault injection; sizing; init failures; the memory hotplug notifier
- *   and its grace period;
+ * - the unit tests shared with test_vpm.ko (vpm/test/vpm_cache_cases.c,
+ *   run here over the shims through the backend below): miss then hit,
+ *   one reference per hit and none taken by enter; a stale hint after
+ *   truncation; LRU order, second chance, queue swaps; the freelists and
+ *   the CPU rotor; CONTEND; fault injection; sizing by vpm_cache_slots
+ *   and vpm_nfreelist;
+ * - the unit tests only the shims' model allows: a lookup returns only a
+ *   folio whose own identity matches (a freed folio, one reused for
+ *   another mapping or index, as a tail or after a split, one in the
+ *   middle of its insertion); second chance with the release queue lock
+ *   busy; sizing from the size of memory and kvmalloc()'s limits; init
+ *   failures; the memory hotplug notifier and its grace period;
  * - stress: lookups and enters on shared pages while other threads
  *   truncate, re-read, split, migrate and offline memory, checking every
  *   folio a lookup returns.
@@ -30,6 +35,7 @@
 #include <unistd.h>
 #include "shim_harness.h"
 #include "vpm_internal.h"
+#include "../../../vpm/test/vpm_cache_cases.h"
 
 /* The module parameters and globals vpm_cache.c uses but does not own. */
 int vpm_enable = 1;
@@ -95,21 +101,6 @@ static unsigned int rnd(unsigned int *s)
 	return *s;
 }
 
-static unsigned long stat_sum(enum vpm_stat_item item)
-{
-	unsigned long sum = 0;
-	unsigned int cpu;
-
-	if (!vpmd.cpu)
-		return 0;
-	for_each_possible_cpu(cpu)
-		sum += __atomic_load_n(&per_cpu_ptr(vpmd.cpu, cpu)->vcpu_stat[item],
-				       __ATOMIC_RELAXED);
-	return sum;
-}
-
-#define STAT(x)	stat_sum(VPM_STAT_##x)
-
 static int ref(struct folio *f)
 {
 	return folio_ref_count(f);
@@ -125,224 +116,9 @@ static struct folio *page_at(unsigned long n)
 	return &shim_pages[n];
 }
 
-/* A lookup as the cache's callers make it, inside an RCU section. */
-static struct folio *lookup(struct address_space *m, pgoff_t index)
-{
-	struct folio *f;
+/* ---- the backend of the shared cases (vpm/test/vpm_cache_cases.h) ---- */
 
-	rcu_read_lock();
-	f = vpm_cache_lookup(m, index);
-	rcu_read_unlock();
-	return f;
-}
-
-/* Read page @index of @m in if needed and enter it: a miss.  No ref kept. */
-static struct folio *enter(struct address_space *m, pgoff_t index)
-{
-	struct folio *f = shim_pc_read(m, index, 0);
-
-	if (!CHECK(f, "no folio for index %lu", index))
-		return NULL;
-	vpm_cache_enter(f, index);
-	folio_put(f);
-	return f;
-}
-
-/* Lookup that must hit @want (or miss when NULL); puts the reference. */
-static bool hit(struct address_space *m, pgoff_t index, struct folio *want)
-{
-	struct folio *f = lookup(m, index);
-
-	if (f)
-		folio_put(f);
-	return f == want;
-}
-
-/* hit() without marking anything referenced: the LRU state is kept. */
-static bool peek(struct address_space *m, pgoff_t index, struct folio *want)
-{
-	u8 *saved = malloc(vpmd.nslots + 1);
-	bool ok;
-	u32 i;
-
-	for (i = 0; i < vpmd.nslots; i++)
-		saved[i] = vpmd.vpmap[i].vpm_referenced;
-	ok = hit(m, index, want);
-	for (i = 0; i < vpmd.nslots; i++)
-		vpmd.vpmap[i].vpm_referenced = saved[i];
-	free(saved);
-	return ok;
-}
-
-/* The slot whose hint is @f at @index, or NULL. */
-static struct vpmap *slot_of(struct folio *f, pgoff_t index)
-{
-	u32 i;
-
-	for (i = 0; i < vpmd.nslots; i++)
-		if (READ_ONCE(vpmd.vpmap[i].vpm_folio) == f &&
-		    READ_ONCE(vpmd.vpmap[i].vpm_index) == index)
-			return &vpmd.vpmap[i];
-	return NULL;
-}
-
-/* The ids on a queue, head (oldest) first; returns how many. */
-static int queue_ids(struct vpm_freeq *q, u32 *ids, int max)
-{
-	u32 id = q->vpmq_free;
-	int n = 0;
-
-	if (!id)
-		return 0;
-	do {
-		if (n < max)
-			ids[n] = id;
-		n++;
-		id = VPMP(id)->vpm_next;
-	} while (id != q->vpmq_free && n <= (int)vpmd.nslots);
-	return n;
-}
-
-static bool queue_is(struct vpm_freeq *q, const u32 *want, int n)
-{
-	u32 ids[64];
-	int i, got = queue_ids(q, ids, 64);
-
-	if (got != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (ids[i] != want[i])
-			return false;
-	return true;
-}
-
-/* ---- checks at rest ---- */
-
-/* Is @f live and the page cache's folio for (@m, @index)? */
-static bool folio_is(struct folio *f, struct address_space *m, pgoff_t index)
-{
-	return f && page_state(f) == SHIM_PAGE_CACHE &&
-	       READ_ONCE(f->mapping) == m && index - f->index < f->shim_nr;
-}
-
-/*
- * The cache at rest: nobody is inside it, so every slot is on exactly one
- * queue; the hash table names each published slot in its own bucket; a
- * hint whose folio is still that page is found by a lookup; the pool has
- * no stray references.
- */
-static void check_cache(const char *when)
-{
-	u32 n = vpmd.nslots, i, id, cnt, a, r;
-	unsigned int saved_c = vpm_contend_mtbf, saved_s = vpm_steals_mtbf;
-	unsigned long nb, b, published = 0;
-	unsigned char *seen;
-	unsigned int f, q;
-
-	CHECK(shim_rcu_readers() == 0, "%s: RCU readers left", when);
-	CHECK(shim_pool_check() == 0, "%s: pool pages in a bad state", when);
-	if (!n)
-		return;
-	seen = calloc(n + 1, 1);
-	for (f = 0; f < vpmd.nfreelist; f++) {
-		struct vpmfree *fl = &vpmd.free[f];
-
-		CHECK(fl->vpm_magic == VPMFREE_MAGIC, "%s: freelist %u magic", when, f);
-		CHECK((fl->vpm_allocq == &fl->vpm_freeq[0] &&
-		       fl->vpm_releq == &fl->vpm_freeq[1]) ||
-		      (fl->vpm_allocq == &fl->vpm_freeq[1] &&
-		       fl->vpm_releq == &fl->vpm_freeq[0]),
-		      "%s: freelist %u queue pointers", when, f);
-		vpm_freelist_counts(f, &a, &r);
-		CHECK(a == fl->vpm_allocq->vpmq_count && r == fl->vpm_releq->vpmq_count,
-		      "%s: freelist %u counts %u/%u", when, f, a, r);
-		for (q = 0; q < 2; q++) {
-			struct vpm_freeq *fq = &fl->vpm_freeq[q];
-
-			CHECK(!shim_lock_held(&fq->vpmq_lock), "%s: queue lock held", when);
-			cnt = 0;
-			id = fq->vpmq_free;
-			if (!id) {
-				CHECK(fq->vpmq_count == 0, "%s: queue %u/%u empty, count %u",
-				      when, f, q, fq->vpmq_count);
-				continue;
-			}
-			do {
-				struct vpmap *v;
-
-				if (!CHECK(id >= 1 && id <= n, "%s: queue %u/%u id %u",
-					   when, f, q, id))
-					break;
-				v = VPMP(id);
-				if (!CHECK(cnt <= n, "%s: queue %u/%u does not close",
-					   when, f, q))
-					break;
-				CHECK(!seen[id], "%s: slot %u on two queues or twice", when, id);
-				seen[id]++;
-				CHECK(v->vpm_free_ndx == f && v->vpm_ndxflg == q,
-				      "%s: slot %u on queue %u/%u says %u/%u", when, id,
-				      f, q, v->vpm_free_ndx, v->vpm_ndxflg);
-				CHECK(v->vpm_next >= 1 && v->vpm_next <= n &&
-				      VPMP(v->vpm_next)->vpm_prev == id,
-				      "%s: slot %u next %u back link", when, id, v->vpm_next);
-				cnt++;
-				id = v->vpm_next;
-			} while (id != fq->vpmq_free && id >= 1 && id <= n);
-			CHECK(cnt == fq->vpmq_count, "%s: queue %u/%u walks %u, count %u",
-			      when, f, q, cnt, fq->vpmq_count);
-		}
-	}
-	nb = 1UL << vpmd.hashbits;
-	for (i = 1; i <= n; i++) {
-		struct vpmap *v = VPMP(i);
-
-		CHECK(v->vpm_magic == VPMAP_MAGIC, "%s: slot %u magic", when, i);
-		CHECK(v->vpm_free_ndx == ((i - 1) & vpmd.freemsk),
-		      "%s: slot %u freelist %u", when, i, v->vpm_free_ndx);
-		/* at rest nobody owns a slot: each is on a queue */
-		CHECK(seen[i] == 1, "%s: slot %u on %u queues", when, i, seen[i]);
-		CHECK(v->vpm_bucket == U32_MAX || v->vpm_bucket < nb,
-		      "%s: slot %u bucket %u", when, i, v->vpm_bucket);
-		CHECK(!v->vpm_folio || v->vpm_mapping,
-		      "%s: slot %u folio without a mapping", when, i);
-	}
-	vpm_contend_mtbf = 0;
-	vpm_steals_mtbf = 0;
-	for (b = 0; b < nb; b++) {
-		struct vpmap *v;
-		struct folio *fo;
-		u8 referenced;
-
-		id = vpmd.hash[b];
-		if (!id)
-			continue;
-		published++;
-		if (!CHECK(id >= 1 && id <= n, "%s: bucket %lu names %u", when, b, id))
-			continue;
-		v = VPMP(id);
-		/* a slot is published in one bucket: the one it records */
-		CHECK(v->vpm_bucket == b, "%s: bucket %lu names slot %u of bucket %u",
-		      when, b, id, v->vpm_bucket);
-		fo = v->vpm_folio;
-		if (!folio_is(fo, v->vpm_mapping, v->vpm_index))
-			continue;
-		referenced = v->vpm_referenced;
-		CHECK(hit(v->vpm_mapping, v->vpm_index, fo),
-		      "%s: slot %u's live hint (mapping %d index %lu) not found",
-		      when, id, v->vpm_mapping->shim_id, v->vpm_index);
-		v->vpm_referenced = referenced;
-	}
-	vpm_contend_mtbf = saved_c;
-	vpm_steals_mtbf = saved_s;
-	CHECK(vpm_cache_hinted() == published, "%s: hinted %lu, %lu buckets used",
-	      when, vpm_cache_hinted(), published);
-	CHECK(shim_pool_check() == 0, "%s: pool after lookups", when);
-	free(seen);
-}
-
-/* ---- set-up ---- */
-
-static void reset_knobs(void)
+static void tvc_knobs_reset(void)
 {
 	vpm_enable = 1;
 	vpm_cache_enable = 1;
@@ -355,45 +131,105 @@ static void reset_knobs(void)
 	shim_fail_in = 0;
 }
 
-static long allocs_before;
-
-static bool cache_up(u32 nslots, int nfreelist)
+static bool tvc_check(bool ok, const char *fn, int line, const char *cond,
+		      const char *fmt, ...)
 {
-	int err;
+	va_list ap;
 
-	reset_knobs();
-	allocs_before = shim_live_allocs();
-	vpm_cache_slots = nslots;
-	vpm_nfreelist = nfreelist;
-	err = vpm_cache_init();
-	if (!CHECK(err == 0, "vpm_cache_init: %d", err))
-		return false;
-	CHECK(vpmd.nslots == nslots, "nslots %u", vpmd.nslots);
-	CHECK(shim_nr_memory_notifiers() == 1, "memory notifiers %d",
-	      shim_nr_memory_notifiers());
-	CHECK(vpm_cache_hinted() == 0, "hints in a new cache");
-	check_cache("after init");
-	return true;
+	__atomic_fetch_add(&nchecks, 1, __ATOMIC_RELAXED);
+	if (ok)
+		return true;
+	__atomic_fetch_add(&nfail, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&test_fail, 1, __ATOMIC_RELAXED);
+	if (__atomic_fetch_add(&test_printed, 1, __ATOMIC_RELAXED) < MAX_PRINTED) {
+		fprintf(stderr, "FAIL %s:%d [%s]: %s: ", fn, line, cur_test, cond);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	return false;
 }
 
-static void cache_down(void)
+static struct address_space *tvc_mapping_create(unsigned long npages)
 {
-	long errs = shim_nr_printk[3], warns = shim_nr_warns;
+	return shim_mapping_create(npages);
+}
 
-	check_cache("before fini");
-	vpm_cache_fini();
-	CHECK(shim_nr_printk[3] == errs, "fini printed an error: %s",
-	      shim_last_printk());
-	CHECK(shim_nr_warns == warns, "fini warned (a slot off its queue?)");
-	CHECK(shim_nr_memory_notifiers() == 0, "memory notifier left registered");
-	CHECK(!vpmd.cpu && !vpmd.vpmap && !vpmd.free && !vpmd.hash && !vpmd.nslots,
-	      "fini left state");
-	CHECK(shim_live_allocs() == allocs_before, "%ld allocations leaked",
-	      shim_live_allocs() - allocs_before);
+static void tvc_mapping_destroy(struct address_space *m)
+{
+	if (m)
+		shim_mapping_destroy(m);
+}
+
+static unsigned long tvc_mapping_pages(struct address_space *m)
+{
+	return m->shim_npages;
+}
+
+static struct folio *tvc_folio_read(struct address_space *m, pgoff_t index,
+				    unsigned int order)
+{
+	return shim_pc_read(m, index, order);
+}
+
+static struct folio *tvc_folio_get(struct address_space *m, pgoff_t index)
+{
+	return shim_pc_get(m, index);
+}
+
+static bool tvc_truncate(struct address_space *m, pgoff_t index)
+{
+	return shim_pc_truncate(m, index);
+}
+
+static int tvc_folio_refs(struct folio *f)
+{
+	return folio_ref_count(f);
+}
+
+static bool tvc_lock_held(spinlock_t *lock)
+{
+	return shim_lock_held(lock);
+}
+
+/* The pool, RCU and the notifier chain, while nobody is inside the cache. */
+static void tvc_at_rest(const char *when)
+{
+	CHECK(shim_rcu_readers() == 0, "%s: RCU readers left", when);
+	CHECK(shim_pool_check() == 0, "%s: pool pages in a bad state", when);
+	CHECK(shim_nr_memory_notifiers() == !!vpmd.nslots,
+	      "%s: %d memory notifiers, %u slots", when,
+	      shim_nr_memory_notifiers(), vpmd.nslots);
+}
+
+/* vpm_cache_fini() prints no error, warns about nothing, frees all. */
+static void tvc_cache_event(enum tvc_event ev)
+{
+	static long allocs_before, errs, warns;
+
+	switch (ev) {
+	case TVC_BEFORE_INIT:
+		allocs_before = shim_live_allocs();
+		break;
+	case TVC_BEFORE_FINI:
+		errs = shim_nr_printk[3];
+		warns = shim_nr_warns;
+		break;
+	case TVC_AFTER_FINI:
+		CHECK(shim_nr_printk[3] == errs, "fini printed an error: %s",
+		      shim_last_printk());
+		CHECK(shim_nr_warns == warns, "fini warned (a slot off its queue?)");
+		CHECK(shim_nr_memory_notifiers() == 0,
+		      "memory notifier left registered");
+		CHECK(shim_live_allocs() == allocs_before, "%ld allocations leaked",
+		      shim_live_allocs() - allocs_before);
+		break;
+	}
 }
 
 /* The next test needs every page free: a leaked reference stops the run. */
-static void pool_done(void)
+static void tvc_case_end(void)
 {
 	if (!CHECK(shim_pool_check() == 0, "pool at the end of the test")) {
 		fprintf(stderr,
@@ -405,169 +241,10 @@ static void pool_done(void)
 	shim_pool_reset(SHIM_NR_PAGES);
 }
 
-/*
- * Two pages whose hints fall in the same hash bucket evict each other's
- * hint (by design).  Unit tests that count hints use pages of distinct
- * buckets, found with a scratch cache of the same size: its slots record
- * the bucket they were published in (the harness has no copy of the hash
- * function).  Returns the bucket of every page of @m, or NULL.
- */
-static u32 *bucket_table(struct address_space *m, u32 nslots)
-{
-	u32 *tab = calloc(m->shim_npages, sizeof(*tab));
-	unsigned long i;
-	int err;
+/* The shared cases, then those only this harness can run. */
+#include "../../../vpm/test/vpm_cache_cases.c"
 
-	reset_knobs();
-	vpm_cache_slots = nslots;
-	vpm_nfreelist = 1;
-	err = vpm_cache_init();
-	if (!CHECK(!err && tab, "scratch cache: %d", err)) {
-		free(tab);
-		return NULL;
-	}
-	for (i = 0; i < m->shim_npages; i++) {
-		struct folio *f = shim_pc_get(m, i);
-		bool made = !f;
-		struct vpmap *v;
-
-		if (made)
-			f = shim_pc_read(m, i, 0);
-		vpm_cache_enter(f, i);
-		v = slot_of(f, i);
-		tab[i] = v ? v->vpm_bucket : U32_MAX;
-		CHECK(v, "scratch cache: page %lu not entered", i);
-		folio_put(f);
-		if (made)
-			shim_pc_truncate(m, i);
-	}
-	vpm_cache_fini();
-	return tab;
-}
-
-struct picker {
-	struct address_space *m;
-	u32 *tab;
-	unsigned char used[1024];	/* buckets taken */
-};
-
-static void picker_init(struct picker *pk, struct address_space *m, u32 nslots)
-{
-	memset(pk, 0, sizeof(*pk));
-	pk->m = m;
-	pk->tab = bucket_table(m, nslots);
-}
-
-static bool picker_free(struct picker *pk, pgoff_t i)
-{
-	return pk->tab && i < pk->m->shim_npages && pk->tab[i] < sizeof(pk->used) &&
-	       !pk->used[pk->tab[i]];
-}
-
-static void picker_take(struct picker *pk, pgoff_t i)
-{
-	if (pk->tab && i < pk->m->shim_npages && pk->tab[i] < sizeof(pk->used))
-		pk->used[pk->tab[i]] = 1;
-}
-
-/* The first page from @from on, @step apart, of a bucket not yet taken. */
-static pgoff_t pick(struct picker *pk, pgoff_t from, pgoff_t step)
-{
-	pgoff_t i;
-
-	for (i = from; pk->tab && i < pk->m->shim_npages; i += step)
-		if (picker_free(pk, i)) {
-			picker_take(pk, i);
-			return i;
-		}
-	CHECK(0, "no page of a free bucket from %lu", from);
-	return 0;
-}
-
-static void picker_done(struct picker *pk)
-{
-	free(pk->tab);
-	pk->tab = NULL;
-}
-
-/* ---- unit tests ---- */
-
-static void test_miss_hit(int nfl)
-{
-	struct address_space *m = shim_mapping_create(256);
-	struct address_space *m2 = shim_mapping_create(32);
-	struct folio *f, *g, *big, *t;
-	struct picker pk;
-	pgoff_t p0, b, o;
-	struct vpmap *v;
-	u32 a0, r0, a1, r1;
-
-	picker_init(&pk, m, 8);
-	p0 = pick(&pk, 0, 1);
-	/* a 4-page block whose pages 1 and 3 have buckets of their own */
-	for (b = 4; b + 4 <= m->shim_npages; b += 4)
-		if (pk.tab && pk.tab[b + 1] != pk.tab[b + 3] &&
-		    picker_free(&pk, b + 1) && picker_free(&pk, b + 3))
-			break;
-	if (!CHECK(b + 4 <= m->shim_npages, "no block of free buckets"))
-		b = 4;
-	picker_take(&pk, b + 1);
-	picker_take(&pk, b + 3);
-	o = b == 4 ? 8 : 4;		/* a page outside the block */
-	picker_done(&pk);
-	if (!cache_up(8, nfl))
-		goto out;
-	CHECK(!lookup(m, p0), "lookup in an empty cache");
-	f = shim_pc_read(m, p0, 0);
-	CHECK(ref(f) == 2, "refcount %d", ref(f));
-	CHECK(!lookup(m, p0), "lookup before enter");
-	CHECK(ref(f) == 2, "a missing lookup took a reference: %d", ref(f));
-	vpm_cache_enter(f, p0);
-	CHECK(ref(f) == 2, "enter took a reference: %d", ref(f));
-	v = slot_of(f, p0);
-	CHECK(v && v->vpm_mapping == m && !v->vpm_referenced, "slot of the hint");
-	CHECK(vpm_cache_hinted() == 1, "hinted %lu", vpm_cache_hinted());
-	folio_put(f);
-
-	g = lookup(m, p0);
-	CHECK(g == f, "hit returns %p, want %p", g, f);
-	CHECK(ref(f) == 2, "a hit holds one reference: refcount %d", ref(f));
-	CHECK(v && v->vpm_referenced, "a hit marks the slot referenced");
-	if (g)
-		folio_put(g);
-	CHECK(ref(f) == 1, "refcount after put %d", ref(f));
-	CHECK(!lookup(m2, p0) && !lookup(m, p0 + 1), "other mapping or index");
-
-	/* A large folio: each page has its own hint, the lookup the head. */
-	big = shim_pc_read(m, b + 1, 2);
-	CHECK(big && big->index == b && folio_nr_pages(big) == 4, "large folio");
-	vpm_cache_enter(big, b + 1);
-	vpm_cache_enter(big, b + 3);
-	folio_put(big);
-	CHECK(hit(m, b + 1, big) && hit(m, b + 3, big), "pages of a large folio");
-	CHECK(hit(m, b + 2, NULL) && hit(m, b, NULL), "pages never entered");
-	CHECK(ref(big) == 1, "large folio refcount %d", ref(big));
-
-	/* A truncated folio, still referenced, has no mapping: not entered. */
-	t = shim_pc_read(m, o, 0);
-	shim_pc_truncate(m, o);
-	CHECK(ref(t) == 1 && !t->mapping, "truncated folio");
-	vpm_freelist_counts(0, &a0, &r0);
-	vpm_cache_enter(t, o);
-	vpm_freelist_counts(0, &a1, &r1);
-	CHECK(!slot_of(t, o) && a0 == a1 && r0 == r1 && vpm_cache_hinted() == 3,
-	      "a folio without a mapping was entered");
-	folio_put(t);
-	CHECK(page_state(t) == SHIM_PAGE_FREE, "freed");
-	CHECK(STAT(STALE) == 0 && STAT(STEALS) == 0 && STAT(CONTEND) == 0 &&
-	      STAT(NOFREEVPMS) == 0, "stats %lu %lu %lu %lu", STAT(STALE),
-	      STAT(STEALS), STAT(CONTEND), STAT(NOFREEVPMS));
-	cache_down();
-out:
-	shim_mapping_destroy(m);
-	shim_mapping_destroy(m2);
-	pool_done();
-}
+/* ---- harness-only unit tests ---- */
 
 /*
  * A hint outlives its folio: freed, reused for another mapping or index,
@@ -580,68 +257,68 @@ static void test_identity(void)
 	struct address_space *m2 = shim_mapping_create(64);
 	struct folio *F = page_at(9), *H = page_at(8), *G = page_at(12), *f;
 	unsigned long stale;
-	struct picker pk;
+	struct tvc_picker pk;
 	pgoff_t a, other, x, t;
 
 	/*
 	 * Hints at a, at x + 1 (in block x, between blocks x - 4 and
 	 * x + 4), at x - 4 and x - 2, and at t: distinct buckets.
 	 */
-	picker_init(&pk, m, 16);
-	a = pick(&pk, 0, 1);
+	tvc_picker_init(&pk, m, 16);
+	a = tvc_pick(&pk, 0, 1);
 	for (x = 8; x + 8 <= m->shim_npages; x += 4)
-		if (pk.tab && picker_free(&pk, x + 1) && picker_free(&pk, x - 4) &&
-		    picker_free(&pk, x - 2) && pk.tab[x + 1] != pk.tab[x - 4] &&
+		if (pk.tab && tvc_picker_free(&pk, x + 1) && tvc_picker_free(&pk, x - 4) &&
+		    tvc_picker_free(&pk, x - 2) && pk.tab[x + 1] != pk.tab[x - 4] &&
 		    pk.tab[x + 1] != pk.tab[x - 2] && pk.tab[x - 4] != pk.tab[x - 2] &&
 		    a + 4 < x - 4)
 			break;
 	if (!CHECK(x + 8 <= m->shim_npages, "no block of free buckets"))
 		x = 8;
-	picker_take(&pk, x + 1);
-	picker_take(&pk, x - 4);
-	picker_take(&pk, x - 2);
-	t = pick(&pk, x + 8, 1);
+	tvc_picker_take(&pk, x + 1);
+	tvc_picker_take(&pk, x - 4);
+	tvc_picker_take(&pk, x - 2);
+	t = tvc_pick(&pk, x + 8, 1);
 	other = a + 1;
-	picker_done(&pk);
-	if (!cache_up(16, 1))
+	tvc_picker_done(&pk);
+	if (!tvc_cache_up(16, 1))
 		goto out;
 	CHECK(shim_pc_add(m, a, 0, F) == F, "set up F");
 	vpm_cache_enter(F, a);
-	CHECK(hit(m, a, F), "hint for F");
+	CHECK(tvc_hit(m, a, F), "hint for F");
 
 	/* freed: folio_try_get() fails, nothing is counted */
 	shim_pc_truncate(m, a);
 	CHECK(page_state(F) == SHIM_PAGE_FREE && ref(F) == 0, "F freed");
-	stale = STAT(STALE);
-	CHECK(hit(m, a, NULL), "lookup returned a freed folio");
+	stale = TVC_STAT(STALE);
+	CHECK(tvc_hit(m, a, NULL), "lookup returned a freed folio");
 	CHECK(ref(F) == 0, "freed folio refcount %d", ref(F));
-	CHECK(STAT(STALE) == stale, "a failed try_get counted as stale");
+	CHECK(TVC_STAT(STALE) == stale, "a failed try_get counted as stale");
 
 	/* reused for another mapping: rejected, counted, no reference kept */
 	CHECK(shim_pc_add(m2, a % 64, 0, F) == F, "F reused by m2");
-	CHECK(hit(m, a, NULL), "folio of another mapping returned");
-	CHECK(STAT(STALE) == stale + 1, "stale %lu", STAT(STALE));
+	CHECK(tvc_hit(m, a, NULL), "folio of another mapping returned");
+	CHECK(TVC_STAT(STALE) == stale + 1, "stale %lu", TVC_STAT(STALE));
 	CHECK(ref(F) == 1, "rejected folio refcount %d", ref(F));
-	CHECK(hit(m2, a % 64, NULL), "m2's page found through m's hint");
+	CHECK(tvc_hit(m2, a % 64, NULL), "m2's page found through m's hint");
 
 	/* reused for another index of the same mapping */
 	shim_pc_truncate(m2, a % 64);
 	CHECK(shim_pc_add(m, other, 0, F) == F, "F reused at another index");
-	CHECK(hit(m, a, NULL), "folio of another index returned");
-	CHECK(STAT(STALE) == stale + 2 && ref(F) == 1, "stale %lu refcount %d",
-	      STAT(STALE), ref(F));
+	CHECK(tvc_hit(m, a, NULL), "folio of another index returned");
+	CHECK(TVC_STAT(STALE) == stale + 2 && ref(F) == 1, "stale %lu refcount %d",
+	      TVC_STAT(STALE), ref(F));
 
 	/* reused as a tail page: refcount 0, try_get fails */
 	shim_pc_truncate(m, other);
 	CHECK(shim_pc_add(m2, 0, 2, H) == H && page_state(F) == SHIM_PAGE_TAIL,
 	      "F is a tail of H");
-	CHECK(hit(m, a, NULL) && ref(F) == 0, "tail page returned");
-	CHECK(STAT(STALE) == stale + 2, "try_get on a tail counted as stale");
+	CHECK(tvc_hit(m, a, NULL) && ref(F) == 0, "tail page returned");
+	CHECK(TVC_STAT(STALE) == stale + 2, "try_get on a tail counted as stale");
 
 	/* reused for the same mapping and index: a correct hit */
 	shim_pc_truncate(m2, 0);
 	CHECK(shim_pc_add(m, a, 0, F) == F, "F back at a");
-	CHECK(hit(m, a, F), "the same page in the same folio not found");
+	CHECK(tvc_hit(m, a, F), "the same page in the same folio not found");
 	CHECK(ref(F) == 1, "refcount %d", ref(F));
 
 	/* G, first order-0 at x + 1, then the head of large folios */
@@ -649,30 +326,30 @@ static void test_identity(void)
 	vpm_cache_enter(G, x + 1);
 	shim_pc_truncate(m, x + 1);
 	CHECK(shim_pc_add(m, x, 2, G) == G, "G heads x..x+3");
-	CHECK(hit(m, x + 1, G), "page x + 1 inside G not found");
+	CHECK(tvc_hit(m, x + 1, G), "page x + 1 inside G not found");
 	shim_pc_truncate(m, x);
 	CHECK(shim_pc_add(m, x + 4, 2, G) == G, "G heads x+4..x+7");
-	CHECK(hit(m, x + 1, NULL), "G (x+4..x+7) returned for x + 1");
+	CHECK(tvc_hit(m, x + 1, NULL), "G (x+4..x+7) returned for x + 1");
 	shim_pc_truncate(m, x + 4);
 	CHECK(shim_pc_add(m, x - 4, 2, G) == G, "G heads x-4..x-1");
-	CHECK(hit(m, x + 1, NULL), "G (x-4..x-1) returned for x + 1");
-	CHECK(STAT(STALE) == stale + 4, "stale %lu", STAT(STALE));
+	CHECK(tvc_hit(m, x + 1, NULL), "G (x-4..x-1) returned for x + 1");
+	CHECK(TVC_STAT(STALE) == stale + 4, "stale %lu", TVC_STAT(STALE));
 	CHECK(ref(G) == 1, "refcount %d", ref(G));
 
 	/* split: the head keeps only its own page */
 	vpm_cache_enter(G, x - 4);
 	vpm_cache_enter(G, x - 2);
-	CHECK(hit(m, x - 4, G) && hit(m, x - 2, G), "hints into G");
+	CHECK(tvc_hit(m, x - 4, G) && tvc_hit(m, x - 2, G), "hints into G");
 	CHECK(shim_pc_split(m, x - 4), "split");
-	CHECK(hit(m, x - 4, G), "head after split");
-	CHECK(hit(m, x - 2, NULL), "head returned for a page split off");
-	CHECK(STAT(STALE) == stale + 5, "stale %lu", STAT(STALE));
+	CHECK(tvc_hit(m, x - 4, G), "head after split");
+	CHECK(tvc_hit(m, x - 2, NULL), "head returned for a page split off");
+	CHECK(TVC_STAT(STALE) == stale + 5, "stale %lu", TVC_STAT(STALE));
 	f = shim_pc_get(m, x - 2);
 	if (!CHECK(f == page_at(14), "page x - 2 after split") || !f)
 		goto down;
 	vpm_cache_enter(f, x - 2);
 	folio_put(f);
-	CHECK(hit(m, x - 2, page_at(14)), "new hint after split");
+	CHECK(tvc_hit(m, x - 2, page_at(14)), "new hint after split");
 
 	/* truncated while someone holds it: try_get works, mapping is NULL */
 	f = shim_pc_read(m, t, 0);
@@ -681,18 +358,18 @@ static void test_identity(void)
 	vpm_cache_enter(f, t);
 	shim_pc_truncate(m, t);
 	CHECK(ref(f) == 1, "refcount %d", ref(f));
-	CHECK(hit(m, t, NULL), "truncated folio returned");
-	CHECK(STAT(STALE) == stale + 6 && ref(f) == 1, "stale %lu refcount %d",
-	      STAT(STALE), ref(f));
+	CHECK(tvc_hit(m, t, NULL), "truncated folio returned");
+	CHECK(TVC_STAT(STALE) == stale + 6 && ref(f) == 1, "stale %lu refcount %d",
+	      TVC_STAT(STALE), ref(f));
 	folio_put(f);
-	CHECK(hit(m, t, NULL), "freed folio returned");
-	CHECK(STAT(STALE) == stale + 6, "stale %lu", STAT(STALE));
+	CHECK(tvc_hit(m, t, NULL), "freed folio returned");
+	CHECK(TVC_STAT(STALE) == stale + 6, "stale %lu", TVC_STAT(STALE));
 down:
-	cache_down();
+	tvc_cache_down();
 out:
 	shim_mapping_destroy(m);
 	shim_mapping_destroy(m2);
-	pool_done();
+	tvc_case_end();
 }
 
 /*
@@ -712,7 +389,7 @@ static void mid_add_hook(struct folio *f, void *arg)
 	struct mid_add *x = arg;
 
 	x->calls++;
-	x->got = lookup(x->m, x->a);
+	x->got = tvc_lookup(x->m, x->a);
 	if (x->got)
 		folio_put(x->got);
 }
@@ -722,14 +399,14 @@ static void test_insert_window(void)
 	struct address_space *m = shim_mapping_create(64);
 	struct mid_add x = { .m = m };
 	struct folio *F = page_at(20);
-	struct picker pk;
+	struct tvc_picker pk;
 	pgoff_t b;
 
-	picker_init(&pk, m, 8);
-	x.a = pick(&pk, 0, 1);
-	b = pick(&pk, 0, 1);
-	picker_done(&pk);
-	if (!cache_up(8, 1))
+	tvc_picker_init(&pk, m, 8);
+	x.a = tvc_pick(&pk, 0, 1);
+	b = tvc_pick(&pk, 0, 1);
+	tvc_picker_done(&pk);
+	if (!tvc_cache_up(8, 1))
 		goto out;
 	CHECK(shim_pc_add(m, x.a, 0, F) == F, "set up F");
 	vpm_cache_enter(F, x.a);
@@ -742,108 +419,11 @@ static void test_insert_window(void)
 	CHECK(!x.got,
 	      "lookup(m, %lu) returned folio F while __filemap_add_folio() made it page %lu (->mapping set, ->index not yet)",
 	      x.a, b);
-	CHECK(hit(m, x.a, NULL) && hit(m, b, NULL), "after the insertion");
-	cache_down();
+	CHECK(tvc_hit(m, x.a, NULL) && tvc_hit(m, b, NULL), "after the insertion");
+	tvc_cache_down();
 out:
 	shim_mapping_destroy(m);
-	pool_done();
-}
-
-/*
- * One freelist of 8 slots: slots start on the release queue in id order,
- * the first allocation swaps the queues; the oldest slot is refilled
- * first; a referenced one gets a second chance at the release tail.
- */
-static void test_lru(void)
-{
-	struct address_space *m = shim_mapping_create(512);
-	struct folio *pg[16];
-	struct vpmfree *fl;
-	struct picker pk;
-	pgoff_t p[16];
-	u32 a, r;
-	int i;
-
-	picker_init(&pk, m, 8);
-	for (i = 0; i < 16; i++)	/* all 16 buckets */
-		p[i] = pick(&pk, 0, 1);
-	picker_done(&pk);
-	if (!cache_up(8, 1))
-		goto out;
-	fl = &vpmd.free[0];
-	CHECK(fl->vpm_swaps == 0, "swaps %lu", fl->vpm_swaps);
-	{
-		static const u32 all[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-		CHECK(queue_is(fl->vpm_releq, all, 8) && !fl->vpm_allocq->vpmq_free,
-		      "initial queues");
-	}
-	for (i = 0; i < 8; i++) {
-		pg[i] = enter(m, p[i]);
-		CHECK(slot_of(pg[i], p[i]) == VPMP(i + 1), "page %d not in slot %d",
-		      i, i + 1);
-	}
-	CHECK(fl->vpm_swaps == 1, "swaps %lu", fl->vpm_swaps);
-	vpm_freelist_counts(0, &a, &r);
-	CHECK(a == 0 && r == 8, "counts %u/%u", a, r);
-	CHECK(vpm_cache_hinted() == 8, "hinted %lu", vpm_cache_hinted());
-
-	/* The oldest goes first; its hint is unpublished (a steal). */
-	pg[8] = enter(m, p[8]);
-	CHECK(fl->vpm_swaps == 2, "swaps %lu", fl->vpm_swaps);
-	CHECK(hit(m, p[0], NULL) && peek(m, p[8], pg[8]) &&
-	      slot_of(pg[8], p[8]) == VPMP(1), "page 0 evicted by page 8 in slot 1");
-	CHECK(STAT(STEALS) == 1, "steals %lu", STAT(STEALS));
-	CHECK(vpm_cache_hinted() == 8, "hinted %lu", vpm_cache_hinted());
-	pg[9] = enter(m, p[9]);
-	CHECK(hit(m, p[1], NULL) && slot_of(pg[9], p[9]) == VPMP(2),
-	      "page 1 evicted");
-
-	/* Hits on pages 2 and 3 (slots 3, 4): second chance. */
-	CHECK(hit(m, p[2], pg[2]) && hit(m, p[3], pg[3]), "hits");
-	CHECK(VPMP(3)->vpm_referenced && VPMP(4)->vpm_referenced, "referenced");
-	pg[10] = enter(m, p[10]);
-	CHECK(slot_of(pg[10], p[10]) == VPMP(5), "page 10 not in slot 5");
-	CHECK(hit(m, p[4], NULL), "page 4 (slot 5) not evicted");
-	CHECK(!VPMP(3)->vpm_referenced && !VPMP(4)->vpm_referenced,
-	      "second chance leaves the slots referenced");
-	{
-		static const u32 rel[] = { 1, 2, 3, 4, 5 };
-		static const u32 alloc[] = { 6, 7, 8 };
-
-		CHECK(queue_is(fl->vpm_releq, rel, 5) &&
-		      queue_is(fl->vpm_allocq, alloc, 3),
-		      "second chance moves slots to the release tail");
-	}
-	CHECK(peek(m, p[2], pg[2]) && peek(m, p[3], pg[3]), "pages 2 and 3 survive");
-	for (i = 11; i <= 13; i++)
-		pg[i] = enter(m, p[i]);		/* slots 6, 7, 8 */
-	CHECK(fl->vpm_swaps == 2 && !fl->vpm_allocq->vpmq_free, "alloc queue used up");
-	pg[14] = enter(m, p[14]);
-	CHECK(fl->vpm_swaps == 3 && slot_of(pg[14], p[14]) == VPMP(1),
-	      "swap: slot 1 (page 8) next, swaps %lu", fl->vpm_swaps);
-	CHECK(hit(m, p[8], NULL), "page 8 evicted");
-
-	/* Everything referenced: all get their chance, the oldest goes. */
-	for (i = 2; i <= 8; i++) {
-		struct vpmap *v = VPMP(i);
-
-		CHECK(v->vpm_folio && !v->vpm_referenced, "slot %d state", i);
-		CHECK(hit(v->vpm_mapping, v->vpm_index, v->vpm_folio),
-		      "hit on slot %d", i);
-	}
-	pg[15] = enter(m, p[15]);
-	CHECK(fl->vpm_swaps == 4 && slot_of(pg[15], p[15]) == VPMP(1),
-	      "all referenced: slot 1 (page 14, unreferenced) refilled");
-	for (i = 2; i <= 8; i++)
-		CHECK(!VPMP(i)->vpm_referenced && VPMP(i)->vpm_folio,
-		      "slot %d after its second chance", i);
-	CHECK(hit(m, p[14], NULL), "page 14 evicted");
-	CHECK(vpm_cache_hinted() == 8, "hinted %lu", vpm_cache_hinted());
-	cache_down();
-out:
-	shim_mapping_destroy(m);
-	pool_done();
+	tvc_case_end();
 }
 
 /* The release queue lock busy: the allocator passes referenced slots. */
@@ -878,237 +458,48 @@ static void test_second_chance_busy(void)
 	struct lock_holder h = { 0 };
 	struct folio *pg[8];
 	struct vpmfree *fl;
-	struct picker pk;
+	struct tvc_picker pk;
 	pgoff_t p[7];
 	int i;
 
-	picker_init(&pk, m, 4);
+	tvc_picker_init(&pk, m, 4);
 	for (i = 0; i < 7; i++)
-		p[i] = pick(&pk, 0, 1);
-	picker_done(&pk);
-	if (!cache_up(4, 1))
+		p[i] = tvc_pick(&pk, 0, 1);
+	tvc_picker_done(&pk);
+	if (!tvc_cache_up(4, 1))
 		goto out;
 	fl = &vpmd.free[0];
 	for (i = 0; i < 5; i++)
-		pg[i] = enter(m, p[i]);	/* slots 1-4, then page 4 in slot 1 */
-	CHECK(hit(m, p[1], pg[1]) && hit(m, p[2], pg[2]), "hits on slots 2, 3");
+		pg[i] = tvc_enter(m, p[i]);	/* slots 1-4, then page 4 in slot 1 */
+	CHECK(tvc_hit(m, p[1], pg[1]) && tvc_hit(m, p[2], pg[2]), "hits on slots 2, 3");
 	h.lock = &fl->vpm_releq->vpmq_lock;
 	pthread_create(&h.th, NULL, lock_holder_fn, &h);
 	while (!__atomic_load_n(&h.locked, __ATOMIC_ACQUIRE))
 		usleep(100);
 	/* trylocks fail: slots 2 and 3 are passed over, slot 4 refilled */
-	pg[5] = enter(m, p[5]);
+	pg[5] = tvc_enter(m, p[5]);
 	pthread_join(h.th, NULL);
 	CHECK(__atomic_load_n(&h.saw_waiter, __ATOMIC_ACQUIRE),
 	      "the enter did not wait for the release queue lock");
-	CHECK(slot_of(pg[5], p[5]) == VPMP(4) && hit(m, p[3], NULL),
+	CHECK(tvc_slot_of(pg[5], p[5]) == VPMP(4) && tvc_hit(m, p[3], NULL),
 	      "slot 4 (page 3) refilled");
 	CHECK(!VPMP(2)->vpm_referenced && !VPMP(3)->vpm_referenced,
 	      "passed-over slots still referenced");
 	{
 		static const u32 alloc[] = { 2, 3 }, rel[] = { 1, 4 };
 
-		CHECK(queue_is(fl->vpm_allocq, alloc, 2) &&
-		      queue_is(fl->vpm_releq, rel, 2), "queues after passing");
+		CHECK(tvc_queue_is(fl->vpm_allocq, alloc, 2) &&
+		      tvc_queue_is(fl->vpm_releq, rel, 2), "queues after passing");
 	}
-	CHECK(peek(m, p[1], pg[1]) && peek(m, p[2], pg[2]),
+	CHECK(tvc_peek(m, p[1], pg[1]) && tvc_peek(m, p[2], pg[2]),
 	      "passed-over pages evicted");
-	pg[6] = enter(m, p[6]);
-	CHECK(slot_of(pg[6], p[6]) == VPMP(2) && hit(m, p[1], NULL),
+	pg[6] = tvc_enter(m, p[6]);
+	CHECK(tvc_slot_of(pg[6], p[6]) == VPMP(2) && tvc_hit(m, p[1], NULL),
 	      "slot 2 refilled next");
-	cache_down();
+	tvc_cache_down();
 out:
 	shim_mapping_destroy(m);
-	pool_done();
-}
-
-/* Several freelists: the CPU rotor, slots returning to their own list. */
-static void test_rotor(void)
-{
-	struct address_space *m = shim_mapping_create(64);
-	unsigned int c, k, cpu;
-	struct folio *f;
-	struct vpmap *v;
-	unsigned long e;
-	u32 a, r;
-	int n = 0;
-
-	if (!cache_up(16, 4))
-		goto out;
-	for_each_possible_cpu(cpu)
-		CHECK(per_cpu_ptr(vpmd.cpu, cpu)->vcpu_free_ndx == cpu,
-		      "cpu %u rotor %u", cpu, per_cpu_ptr(vpmd.cpu, cpu)->vcpu_free_ndx);
-	for (c = 0; c < 4; c++) {
-		shim_set_cpu(c);
-		for (k = 0; k < 4; k++, n++) {
-			f = enter(m, n);
-			v = slot_of(f, n);
-			if (!CHECK(v, "no slot for page %d", n))
-				continue;
-			CHECK(v->vpm_free_ndx == ((c + k) & 3),
-			      "cpu %u enter %u: freelist %u, want %u", c, k,
-			      v->vpm_free_ndx, (c + k) & 3);
-		}
-		CHECK(per_cpu_ptr(vpmd.cpu, c)->vcpu_free_ndx == c + 4,
-		      "cpu %u rotor %u", c, per_cpu_ptr(vpmd.cpu, c)->vcpu_free_ndx);
-	}
-	for (k = 0; k < 4; k++) {
-		vpm_freelist_counts(k, &a, &r);
-		CHECK(a + r == 4, "freelist %u has %u + %u slots", k, a, r);
-	}
-	CHECK(STAT(EMPTYFREELIST) == 0, "empty freelists %lu", STAT(EMPTYFREELIST));
-	shim_set_cpu(0);
-	cache_down();
-
-	/* Two slots, four freelists: the empty ones are skipped and counted. */
-	if (!cache_up(2, 4))
-		goto out;
-	shim_set_cpu(2);
-	e = STAT(EMPTYFREELIST);
-	f = enter(m, 40);
-	v = slot_of(f, 40);
-	CHECK(v == VPMP(1) && STAT(EMPTYFREELIST) == e + 2,
-	      "rotor at 2: lists 2, 3 empty, slot 1 of list 0 (empty %lu)",
-	      STAT(EMPTYFREELIST) - e);
-	f = enter(m, 41);
-	CHECK(slot_of(f, 41) == VPMP(1) && STAT(EMPTYFREELIST) == e + 3,
-	      "rotor at 3: list 3 empty, slot 1 again (empty %lu)",
-	      STAT(EMPTYFREELIST) - e);
-	CHECK(hit(m, 40, NULL), "page 40 still hinted");
-	shim_set_cpu(1);
-	f = enter(m, 42);
-	CHECK(slot_of(f, 42) == VPMP(2) && STAT(EMPTYFREELIST) == e + 3,
-	      "rotor at 1: slot 2 of list 1");
-	CHECK(STAT(NOFREEVPMS) == 0, "nofree %lu", STAT(NOFREEVPMS));
-	shim_set_cpu(0);
-	cache_down();
-
-	/* Two freelists on four CPUs: the rotors start spread out. */
-	if (!cache_up(8, 2))
-		goto out;
-	for_each_possible_cpu(cpu)
-		CHECK(per_cpu_ptr(vpmd.cpu, cpu)->vcpu_free_ndx == (cpu & 1),
-		      "cpu %u rotor %u", cpu, per_cpu_ptr(vpmd.cpu, cpu)->vcpu_free_ndx);
-	cache_down();
-out:
-	shim_set_cpu(0);
-	shim_mapping_destroy(m);
-	pool_done();
-}
-
-/*
- * CONTEND: the same folio at the same index entered twice.  The same page
- * in a new folio replaces the old hint in its bucket; the old slot's
- * refill later must not unpublish the new one.
- */
-static void test_contend(void)
-{
-	struct address_space *m = shim_mapping_create(256);
-	struct folio *f, *g;
-	struct vpmap *s1, *s2;
-	unsigned long steals;
-	struct picker pk;
-	pgoff_t p[8];
-	u32 a0, r0, a1, r1;
-	int i;
-
-	picker_init(&pk, m, 8);
-	for (i = 0; i < 8; i++)
-		p[i] = pick(&pk, 0, 1);
-	picker_done(&pk);
-	if (!cache_up(8, 1))
-		goto out;
-	f = enter(m, p[0]);
-	s1 = slot_of(f, p[0]);
-	vpm_freelist_counts(0, &a0, &r0);
-	f = shim_pc_get(m, p[0]);
-	vpm_cache_enter(f, p[0]);
-	folio_put(f);
-	vpm_freelist_counts(0, &a1, &r1);
-	CHECK(STAT(CONTEND) == 1, "contend %lu", STAT(CONTEND));
-	CHECK(a0 == a1 && r0 == r1 && vpmd.free[0].vpm_swaps == 1,
-	      "a contended enter used a slot");
-	CHECK(s1 == VPMP(1) && VPMP(2)->vpm_bucket == U32_MAX, "slot 2 untouched");
-
-	/* page 0 truncated and read again into another folio */
-	shim_pc_truncate(m, p[0]);
-	g = shim_pc_add(m, p[0], 0, page_at(100));
-	if (!CHECK(g == page_at(100), "new folio"))
-		goto down;
-	vpm_cache_enter(g, p[0]);
-	s2 = slot_of(g, p[0]);
-	CHECK(STAT(CONTEND) == 1 && s2 == VPMP(2), "the new folio in slot 2");
-	CHECK(s1 && s2 && s1->vpm_bucket == s2->vpm_bucket, "same bucket");
-	CHECK(peek(m, p[0], g), "new hint");
-	/* slots 3-8, then slot 1 again */
-	for (i = 1; i <= 6; i++)
-		enter(m, p[i]);
-	steals = STAT(STEALS);
-	f = enter(m, p[7]);
-	CHECK(slot_of(f, p[7]) == s1, "slot 1 refilled");
-	CHECK(STAT(STEALS) == steals, "refilling slot 1 unpublished slot 2");
-	CHECK(hit(m, p[0], g), "slot 1's refill lost page 0's new hint");
-	CHECK(vpm_cache_hinted() == 8, "hinted %lu", vpm_cache_hinted());
-down:
-	cache_down();
-out:
-	shim_mapping_destroy(m);
-	pool_done();
-}
-
-/* Fault injection: contend_mtbf and steals_mtbf take their paths. */
-static void test_inject(void)
-{
-	struct address_space *m = shim_mapping_create(8);
-	struct vpm_cpu *pc;
-	struct folio *f;
-	unsigned long steals, stale;
-	int i, nul;
-
-	if (!cache_up(8, 1))
-		goto out;
-	pc = per_cpu_ptr(vpmd.cpu, 0);
-	f = enter(m, 0);
-	for (i = 0; i < 4; i++)
-		CHECK(hit(m, 0, f), "hit %d", i);
-	CHECK(pc->vcpu_contend == 0 && pc->vcpu_steals == 0,
-	      "knobs off: the per-CPU counters moved");
-
-	/* contend_mtbf=1: every other lookup misses, before any reference */
-	vpm_contend_mtbf = 1;
-	stale = STAT(STALE);
-	for (i = nul = 0; i < 8; i++)
-		nul += hit(m, 0, NULL);
-	CHECK(nul == 4, "contend_mtbf=1: %d of 8 missed", nul);
-	vpm_contend_mtbf = 3;
-	for (i = nul = 0; i < 8; i++)
-		nul += hit(m, 0, NULL);
-	CHECK(nul == 2, "contend_mtbf=3: %d of 8 missed", nul);
-	vpm_contend_mtbf = 0;
-	CHECK(ref(f) == 1 && STAT(STALE) == stale, "contend: refcount %d", ref(f));
-
-	/* steals_mtbf=1: every other hit is dropped after the checks */
-	vpm_steals_mtbf = 1;
-	steals = STAT(STEALS);
-	for (i = nul = 0; i < 8; i++)
-		nul += hit(m, 0, NULL);
-	CHECK(nul == 4 && STAT(STEALS) == steals + 4,
-	      "steals_mtbf=1: %d of 8 missed, steals %lu", nul,
-	      STAT(STEALS) - steals);
-	CHECK(ref(f) == 1, "steal: refcount %d", ref(f));
-	/* a stale hint is rejected before the steal counter is asked */
-	shim_pc_truncate(m, 0);
-	CHECK(shim_pc_add(m, 1, 0, f) == f, "reuse");
-	for (i = nul = 0; i < 4; i++)
-		nul += hit(m, 0, NULL);
-	CHECK(nul == 4 && STAT(STEALS) == steals + 4 && STAT(STALE) == stale + 4,
-	      "stale with steals_mtbf: steals %lu stale %lu",
-	      STAT(STEALS) - steals, STAT(STALE) - stale);
-	vpm_steals_mtbf = 0;
-	cache_down();
-out:
-	shim_mapping_destroy(m);
-	pool_done();
+	tvc_case_end();
 }
 
 /* Tunables: nfreelist rounding and clamping, cache sizing from RAM. */
@@ -1129,7 +520,7 @@ static void test_sizing(void)
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(fl); i++) {
-		reset_knobs();
+		tvc_knobs_reset();
 		shim_nr_cpus = fl[i].ncpus;
 		vpm_cache_slots = 16;
 		vpm_nfreelist = fl[i].in;
@@ -1141,19 +532,19 @@ static void test_sizing(void)
 		      fl[i].in, vpmd.nfreelist, fl[i].want);
 		CHECK(shim_printk_seen("vpm_nfreelist") == fl[i].warn,
 		      "%d cpus, nfreelist %d: warning", fl[i].ncpus, fl[i].in);
-		check_cache("sizing");
+		tvc_check_cache("sizing");
 		vpm_cache_fini();
 	}
 	shim_nr_cpus = 4;
 
 	/* vpm_cache_slots wins; the table has two buckets a slot */
-	reset_knobs();
+	tvc_knobs_reset();
 	vpm_cache_slots = 5;
 	err = vpm_cache_init();
 	CHECK(!err && vpmd.nslots == 5 && vpmd.hashbits == 4, "5 slots: %u, %u bits",
 	      vpmd.nslots, vpmd.hashbits);
 	vpm_cache_fini();
-	reset_knobs();
+	tvc_knobs_reset();
 	vpm_cache_slots = 1;
 	err = vpm_cache_init();
 	CHECK(!err && vpmd.nslots == 1 && vpmd.hashbits == 1, "1 slot: %u, %u bits",
@@ -1161,21 +552,21 @@ static void test_sizing(void)
 	vpm_cache_fini();
 
 	/* 256 MiB of RAM: 12% is below the 64 MiB minimum, which is used. */
-	reset_knobs();
+	tvc_knobs_reset();
 	shim_totalram_pages = (256UL << 20) >> PAGE_SHIFT;
 	err = vpm_cache_init();
 	CHECK(!err && vpmd.nslots == (64UL << 20) >> PAGE_SHIFT, "256M: %u slots",
 	      vpmd.nslots);
 	vpm_cache_fini();
 	/* 64 MiB: never more than half of memory. */
-	reset_knobs();
+	tvc_knobs_reset();
 	shim_totalram_pages = (64UL << 20) >> PAGE_SHIFT;
 	err = vpm_cache_init();
 	CHECK(!err && vpmd.nslots == (32UL << 20) >> PAGE_SHIFT, "64M: %u slots",
 	      vpmd.nslots);
 	vpm_cache_fini();
 	/* 1 GiB at 25%: 256 MiB. */
-	reset_knobs();
+	tvc_knobs_reset();
 	shim_totalram_pages = (1UL << 30) >> PAGE_SHIFT;
 	vpm_cache_percent = 25;
 	err = vpm_cache_init();
@@ -1187,7 +578,7 @@ static void test_sizing(void)
 		static const long bad[] = { 500, 101, 0, -5 };
 
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {
-			reset_knobs();
+			tvc_knobs_reset();
 			shim_totalram_pages = (1UL << 30) >> PAGE_SHIFT;
 			vpm_cache_percent = bad[i];
 			vpm_cachemode = i ? VPMCACHE_LRU : 7;
@@ -1205,7 +596,7 @@ static void test_sizing(void)
 			vpm_cache_fini();
 		}
 	}
-	reset_knobs();
+	tvc_knobs_reset();
 	vpm_cache_percent = 100;
 	shim_totalram_pages = (1UL << 30) >> PAGE_SHIFT;
 	err = vpm_cache_init();
@@ -1220,7 +611,7 @@ static void test_sizing(void)
 	 * and init must fail cleanly -- but without kvmalloc()'s WARN,
 	 * which fires above INT_MAX bytes.
 	 */
-	reset_knobs();
+	tvc_knobs_reset();
 	shim_totalram_pages = (4UL << 40) >> PAGE_SHIFT;
 	shim_kv_limit = 1UL << 30;
 	allocs = shim_live_allocs();
@@ -1261,7 +652,7 @@ static void test_sizing(void)
 	shim_totalram_pages = 1UL << 20;
 
 	/* More than 2^30 slots asked for: clamped, with a warning. */
-	reset_knobs();
+	tvc_knobs_reset();
 	vpm_cache_slots = (1UL << 30) + 1;
 	allocs = shim_live_allocs();
 	warns = shim_nr_warns;
@@ -1286,7 +677,7 @@ static void test_sizing(void)
 		struct address_space *m = shim_mapping_create(4);
 		struct folio *f = shim_pc_read(m, 0, 0);
 
-		reset_knobs();
+		tvc_knobs_reset();
 		allocs = shim_live_allocs();
 		if (i)
 			vpm_enable = 0;
@@ -1296,15 +687,15 @@ static void test_sizing(void)
 		CHECK(!err && vpmd.nslots == 0 && vpmd.cpu &&
 		      shim_nr_memory_notifiers() == 0, "cache off");
 		vpm_cache_enter(f, 0);
-		CHECK(!lookup(m, 0) && vpm_cache_hinted() == 0 && ref(f) == 2,
+		CHECK(!tvc_lookup(m, 0) && vpm_cache_hinted() == 0 && ref(f) == 2,
 		      "lookup with the cache off");
 		vpm_cache_fini();
 		CHECK(!vpmd.cpu && shim_live_allocs() == allocs, "cache off: fini");
 		folio_put(f);
 		shim_mapping_destroy(m);
 	}
-	reset_knobs();
-	pool_done();
+	tvc_knobs_reset();
+	tvc_case_end();
 }
 
 /* Every fallible call of vpm_cache_init() failing in turn: no leak. */
@@ -1314,7 +705,7 @@ static void test_init_failures(void)
 	int k, err, failed = 0;
 
 	for (k = 1; k < 20; k++) {
-		reset_knobs();
+		tvc_knobs_reset();
 		vpm_cache_slots = 64;
 		vpm_nfreelist = 2;
 		shim_fail_in = k;
@@ -1325,7 +716,7 @@ static void test_init_failures(void)
 		if (shim_fail_in > 0) {		/* every call done */
 			CHECK(err == 0, "init: %d", err);
 			shim_fail_in = 0;
-			check_cache("init after failures");
+			tvc_check_cache("init after failures");
 			vpm_cache_fini();
 			break;
 		}
@@ -1343,7 +734,7 @@ static void test_init_failures(void)
 	/* per-CPU, freelists, hash, slots, memory notifier */
 	CHECK(failed == 5, "%d fallible calls in init", failed);
 	CHECK(shim_live_allocs() == allocs, "leaked");
-	reset_knobs();
+	tvc_knobs_reset();
 }
 
 /* The memory notifier clears exactly the hints in the offlined range. */
@@ -1356,28 +747,28 @@ static void test_memory_notifier(void)
 		MEM_GOING_OFFLINE, MEM_CANCEL_OFFLINE, MEM_GOING_ONLINE,
 		MEM_ONLINE, MEM_CANCEL_ONLINE,
 	};
-	struct picker pk;
+	struct tvc_picker pk;
 	pgoff_t p[16], q[16], b;
 	unsigned int i;
 	int k;
 
-	picker_init(&pk, m, 32);
+	tvc_picker_init(&pk, m, 32);
 	for (k = 0; k < 16; k++)
-		p[k] = pick(&pk, 0, 1);
+		p[k] = tvc_pick(&pk, 0, 1);
 	for (b = 0; b + 4 <= m->shim_npages; b += 4)
 		if (pk.tab && pk.tab[b + 1] != pk.tab[b + 3] &&
-		    picker_free(&pk, b + 1) && picker_free(&pk, b + 3) &&
-		    picker_free(&pk, b) && picker_free(&pk, b + 2))
+		    tvc_picker_free(&pk, b + 1) && tvc_picker_free(&pk, b + 3) &&
+		    tvc_picker_free(&pk, b) && tvc_picker_free(&pk, b + 2))
 			break;
 	if (!CHECK(b + 4 <= m->shim_npages, "no block of free buckets"))
 		b = 0;
 	for (k = 0; k < 4; k++)		/* the whole block stays free */
-		if (picker_free(&pk, b + k))
-			picker_take(&pk, b + k);
+		if (tvc_picker_free(&pk, b + k))
+			tvc_picker_take(&pk, b + k);
 	for (k = 0; k < 16; k++)
-		q[k] = pick(&pk, 0, 1);
-	picker_done(&pk);
-	if (!cache_up(32, 2))
+		q[k] = tvc_pick(&pk, 0, 1);
+	tvc_picker_done(&pk);
+	if (!tvc_cache_up(32, 2))
 		goto out;
 	for (k = 0; k < 16; k++) {		/* pfns base + 0, 4, ... 60 */
 		pg[k] = shim_pc_add(m, p[k], 0, page_at(4 * k));
@@ -1394,27 +785,27 @@ static void test_memory_notifier(void)
 
 	for (i = 0; i < ARRAY_SIZE(acts); i++)
 		CHECK(shim_memory_notify(acts[i], start, nr) == NOTIFY_OK &&
-		      slot_of(pg[5], p[5]), "action %lu cleared hints", acts[i]);
-	stale = STAT(STALE);
+		      tvc_slot_of(pg[5], p[5]), "action %lu cleared hints", acts[i]);
+	stale = TVC_STAT(STALE);
 	CHECK(shim_memory_notify(MEM_OFFLINE, start, nr) == NOTIFY_OK, "MEM_OFFLINE");
 	for (k = 0; k < 16; k++) {
 		bool in = 4 * k >= 16 && 4 * k < 40;	/* k = 4..9 */
 
-		CHECK(!!slot_of(pg[k], p[k]) == !in, "page %d (pfn +%d) hint %s", k,
+		CHECK(!!tvc_slot_of(pg[k], p[k]) == !in, "page %d (pfn +%d) hint %s", k,
 		      4 * k, in ? "kept" : "cleared");
-		CHECK(hit(m, p[k], in ? NULL : pg[k]), "lookup of page %d", k);
+		CHECK(tvc_hit(m, p[k], in ? NULL : pg[k]), "lookup of page %d", k);
 	}
-	CHECK(hit(m, b + 1, big) && hit(m, b + 3, big),
+	CHECK(tvc_hit(m, b + 1, big) && tvc_hit(m, b + 3, big),
 	      "large folio outside the range");
-	CHECK(STAT(STALE) == stale, "cleared hints counted as stale");
+	CHECK(TVC_STAT(STALE) == stale, "cleared hints counted as stale");
 	/* the slots stay published, with no folio */
 	CHECK(vpm_cache_hinted() == 18, "hinted %lu", vpm_cache_hinted());
 	shim_memory_notify(MEM_OFFLINE, SHIM_PFN_BASE + 64, 4);
-	CHECK(!slot_of(big, b + 1) && !slot_of(big, b + 3) && hit(m, b + 1, NULL),
+	CHECK(!tvc_slot_of(big, b + 1) && !tvc_slot_of(big, b + 3) && tvc_hit(m, b + 1, NULL),
 	      "large folio's hints");
 	for (k = 4; k < 10; k++) {
 		vpm_cache_enter(pg[k], p[k]);
-		CHECK(hit(m, p[k], pg[k]), "page %d entered again", k);
+		CHECK(tvc_hit(m, p[k], pg[k]), "page %d entered again", k);
 	}
 
 	/*
@@ -1426,11 +817,11 @@ static void test_memory_notifier(void)
 		if (!CHECK(f, "set up page q%d", k))
 			goto down;
 		vpm_cache_enter(f, q[k]);
-		CHECK(hit(m, q[k], f), "page q%d", k);
+		CHECK(tvc_hit(m, q[k], f), "page q%d", k);
 	}
 	CHECK(shim_memory_offline(SHIM_PFN_BASE + 128, 64) == 0, "offline");
 	for (k = 0; k < 16; k++)
-		CHECK(hit(m, q[k], NULL), "page q%d after offline", k);
+		CHECK(tvc_hit(m, q[k], NULL), "page q%d after offline", k);
 	for (k = 0; k < 16; k++) {
 		f = shim_pc_read(m, q[k], 0);
 		if (!CHECK(f && folio_pfn(f) - SHIM_PFN_BASE < 128,
@@ -1438,16 +829,16 @@ static void test_memory_notifier(void)
 			continue;
 		vpm_cache_enter(f, q[k]);
 		folio_put(f);
-		CHECK(hit(m, q[k], f), "page q%d read again", k);
+		CHECK(tvc_hit(m, q[k], f), "page q%d read again", k);
 	}
-	check_cache("offline");
+	tvc_check_cache("offline");
 	shim_memory_online(SHIM_PFN_BASE + 128, 64);
-	check_cache("online");
+	tvc_check_cache("online");
 down:
-	cache_down();
+	tvc_cache_down();
 out:
 	shim_mapping_destroy(m);
-	pool_done();
+	tvc_case_end();
 }
 
 /* MEM_OFFLINE waits for the lookups that may have read a cleared hint. */
@@ -1502,11 +893,11 @@ static void test_memory_notifier_rcu(void)
 	struct folio *f;
 	int t, cleared_at = -1, done_early = 0;
 
-	if (!cache_up(8, 1))
+	if (!tvc_cache_up(8, 1))
 		goto out;
 	f = shim_pc_add(m, 0, 0, page_at(20));
 	vpm_cache_enter(f, 0);
-	v = slot_of(f, 0);
+	v = tvc_slot_of(f, 0);
 	pthread_create(&r.th, NULL, rcu_reader_fn, &r);
 	while (!__atomic_load_n(&r.in, __ATOMIC_ACQUIRE))
 		usleep(100);
@@ -1526,10 +917,10 @@ static void test_memory_notifier_rcu(void)
 	pthread_join(r.th, NULL);
 	pthread_join(o.th, NULL);
 	CHECK(o.done, "notifier done");
-	cache_down();
+	tvc_cache_down();
 out:
 	shim_mapping_destroy(m);
-	pool_done();
+	tvc_case_end();
 }
 
 /* ---- stress ---- */
@@ -1794,7 +1185,7 @@ static void stress(const struct stress_cfg *c)
 	shim_pool_reset(c->pool);
 	for (k = 0; k < c->nmaps; k++)
 		s.maps[k] = shim_mapping_create(c->npages);
-	if (!cache_up(c->nslots, c->nfreelist))
+	if (!tvc_cache_up(c->nslots, c->nfreelist))
 		goto out;
 	vpm_steals_mtbf = c->steals;
 	vpm_contend_mtbf = c->contend;
@@ -1852,24 +1243,24 @@ static void stress(const struct stress_cfg *c)
 	nflux = 0;
 	CHECK(hits > 0 && enters > 0, "no hits (%ld) or no enters (%ld)", hits, enters);
 	CHECK(!c->hotplug || offlines > 0, "no memory went offline");
-	check_cache(c->name);
+	tvc_check_cache(c->name);
 	if (!quiet) {
 		printf("#   %-18s %4.2fs lookups %ld: hit %ld enter %ld",
 		       c->name, now() - t0, lookups, hits, enters);
 		printf(" stale %lu steal %lu contend %lu nofree %lu emptyfl %lu",
-		       STAT(STALE), STAT(STEALS), STAT(CONTEND),
-		       STAT(NOFREEVPMS), STAT(EMPTYFREELIST));
+		       TVC_STAT(STALE), TVC_STAT(STEALS), TVC_STAT(CONTEND),
+		       TVC_STAT(NOFREEVPMS), TVC_STAT(EMPTYFREELIST));
 		printf(" | trunc %ld read %ld split %ld offline %ld\n",
 		       truncs, reads, splits, offlines);
 	}
-	cache_down();
+	tvc_cache_down();
 out:
 	for (k = 0; k < c->nmaps; k++)
 		shim_mapping_destroy(s.maps[k]);
 	/* every reference taken was put: all pages are free again */
 	CHECK(shim_pool_free() == c->pool, "%lu of %lu pool pages free",
 	      shim_pool_free(), c->pool);
-	pool_done();
+	tvc_case_end();
 	shim_nr_cpus = 4;
 	free(w);
 	free(joined);
@@ -1923,25 +1314,19 @@ int main(int argc, char **argv)
 		seed = 1;
 	shim_task_init("main", 0);
 
-	for (i = 1; i <= 4; i *= 2) {
-		set_test(i == 1 ? "miss-hit/1" : i == 2 ? "miss-hit/2" : "miss-hit/4");
-		test_miss_hit(i);
+	/* the cases shared with test_vpm.ko (vpm/test/vpm_cache_cases.c) */
+	for (i = 0; i < (int)ARRAY_SIZE(tvc_cases); i++) {
+		set_test(tvc_cases[i].name);
+		tvc_cases[i].fn(tvc_cases[i].arg);
 	}
+	/* those only the shims' model allows */
 	set_test("identity");
 	test_identity();
 	set_test("insert-window");
 	test_insert_window();
-	set_test("lru");
-	test_lru();
 	set_test("second-chance-busy");
 	test_second_chance_busy();
-	set_test("rotor");
-	test_rotor();
-	set_test("contend");
-	test_contend();
-	set_test("inject");
-	test_inject();
-	set_test("sizing");
+	set_test("sizing-limits");
 	test_sizing();
 	set_test("init-failures");
 	test_init_failures();

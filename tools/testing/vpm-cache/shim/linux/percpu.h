@@ -29,6 +29,7 @@ void free_percpu(void *ptr);
 #define this_cpu_ptr(ptr)	per_cpu_ptr(ptr, shim_cpu())
 #define raw_cpu_ptr(ptr)	this_cpu_ptr(ptr)
 #define smp_processor_id()	shim_cpu()
+#define raw_smp_processor_id()	shim_cpu()
 
 #define this_cpu_add(pcp, n)						\
 	((void)__atomic_fetch_add(this_cpu_ptr(&(pcp)), (n), __ATOMIC_RELAXED))
