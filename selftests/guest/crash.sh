@@ -38,8 +38,9 @@
 #   CRASH_DROP     1: also, before every flush, mark and the end, each
 #                  image that lacks one write not yet flushed (what a
 #                  volatile write cache may lose; vpmfs_logreplay -d)
-#   CRASH_MODDIR   a directory with dm-mod.ko, dm-log-writes.ko and brd.ko
-#                  to load first (the debug kernel has no device mapper)
+#   CRASH_SHARD    K/N: only every N-th workload from the K-th (0 <= K
+#                  < N), for N test VMs sharing the work (scripts/crashtest
+#                  --jobs, 49-vpmfs-crash)
 #   CRASH_VERBOSE  1: print every failure line (default: the first 3
 #                  of each workload; all, and fsck's repairs, go to
 #                  /tmp/crash/failures)
@@ -76,16 +77,6 @@ die() {
 	exit 2
 }
 
-# CRASH_MODDIR: dm-mod.ko, dm-log-writes.ko and brd.ko built for a
-# kernel that has no device mapper (scripts/debug-kernel's extra/)
-if [ -n "${CRASH_MODDIR:-}" ]; then
-	for m in dm-mod dm-log-writes; do
-		grep -q "^${m//-/_} " /proc/modules ||
-			insmod "$CRASH_MODDIR/$m.ko" || die "insmod $m.ko failed"
-	done
-	grep -q '^brd ' /proc/modules ||
-		insmod "$CRASH_MODDIR/brd.ko" rd_nr=2 rd_size=1024 || die "insmod brd.ko failed"
-fi
 grep -q '^dm_log_writes ' /proc/modules || modprobe dm-log-writes ||
 	die "no dm-log-writes module"
 [ -e /dev/mapper/control ] || dmsetup mknodes || die "no /dev/mapper/control"
@@ -123,9 +114,18 @@ ids() {
 }
 
 ids >"$work/ids" || exit 2
+if [ -n "${CRASH_SHARD:-}" ]; then
+	if ! [[ $CRASH_SHARD =~ ^([0-9]+)/([1-9][0-9]*)$ ]] ||
+		[ "${BASH_REMATCH[1]}" -ge "${BASH_REMATCH[2]}" ]; then
+		die "CRASH_SHARD: not K/N with K < N: $CRASH_SHARD"
+	fi
+	awk -v k="${BASH_REMATCH[1]}" -v n="${BASH_REMATCH[2]}" \
+		'(NR - 1) % n == k' "$work/ids" >"$work/ids.shard" &&
+		mv "$work/ids.shard" "$work/ids" || exit 2
+fi
 nids=$(grep -c . "$work/ids")
 [ "$nids" -gt 0 ] || die "no workloads"
-echo "# tiers: $tiers; $nids workloads; copy modes: $modes; $nsample sampled points per interval; drop points: $drop"
+echo "# tiers: $tiers${CRASH_SHARD:+ (shard $CRASH_SHARD)}; $nids workloads; copy modes: $modes; $nsample sampled points per interval; drop points: $drop"
 
 # vpmfs_crash batch, per workload: zero the log's super block, create
 # the dm-log-writes device (DM ioctls: "dmsetup create" is a dynamic

@@ -7,9 +7,18 @@
 # and on a copy=generic mount (the control) of two fresh file systems in
 # the same boot; copy=generic must pass everywhere.
 #
-#   nopin.sh [-m MODES] [-p PARAMS] VPM_DEV GENERIC_DEV [SCENARIO...]
+#   nopin.sh [-m MODES] [-p PARAMS] [-b SIZE] [-w SIZE] VPM_DEV GENERIC_DEV
+#            [SCENARIO...]
 #
 #   -m MODES     copy modes, blank separated (default "vpm generic")
+#   -b SIZE      size of the big file of memcg-read and pipes (default
+#                300M; at least 96M)
+#   -w SIZE      what memcg-write writes (default 200M).  Both must be
+#                well over memory.max (64M): a cache that pinned the
+#                pages it saw, up to its default size (12 % of RAM, 123
+#                MiB in the 1 GiB VM), would then hold more than the
+#                cgroup may (the debug tier uses 160M and 128M: it writes
+#                a few MiB/s)
 #   -p PARAMS    more vpm module parameters, blank separated, for every
 #                load (e.g. vpm_cache_enable=0: copy=vpm without the cache)
 #   VPM_DEV      disk for the copy=vpm mount, GENERIC_DEV for copy=generic;
@@ -17,10 +26,10 @@
 #   SCENARIO     memcg-read memcg-write drop-caches migrate pipes
 #                (default: all, in that order)
 #
-#   memcg-read   a 300 MiB file, caches dropped, read with cat in a
+#   memcg-read   a 300 MiB file (-b), caches dropped, read with cat in a
 #                cgroup v2 with memory.max=64M: exit 0, memory.events
 #                oom_kill 0, data exact
-#   memcg-write  200 MiB written in such a cgroup: no OOM kill; then
+#   memcg-write  200 MiB (-w) written in such a cgroup: no OOM kill; then
 #                sync, the file's pages evicted (remount), read back exact
 #   drop-caches  a 64 MiB file read twice and held open; one
 #                `echo 3 > drop_caches` must leave at most 16 of its
@@ -30,7 +39,7 @@
 #                NUMA node (the VM needs two; skipped only when the kernel
 #                has no NUMA or no migration)
 #   pipes        vpm reloaded with vpm_cache_slots=2048; 16 pipes each
-#                filled with 1 MiB of the 300 MiB file by splice(2) and
+#                filled with 1 MiB of the big file by splice(2) and
 #                left unread; then `timeout 60 dd` of 64 MiB elsewhere in
 #                the file must finish with the right data, and the pipes
 #                must read back exact
@@ -53,18 +62,28 @@ limit=64M
 max_left=16	# pages drop_caches may leave (per-CPU batches)
 
 usage() {
-	echo "usage: nopin.sh [-m MODES] [-p PARAMS] VPM_DEV GENERIC_DEV [SCENARIO...]" >&2
+	echo "usage: nopin.sh [-m MODES] [-p PARAMS] [-b SIZE] [-w SIZE] VPM_DEV GENERIC_DEV [SCENARIO...]" >&2
 	exit 2
 }
 
 vparams=()
-while getopts m:p: opt; do
+# Files: name, pattern seed (vpm_nopin gen), size.
+declare -A fseed=([big]=1 [w]=2 [d64]=3 [e16]=4)
+declare -A fsize=([big]=300M [w]=200M [d64]=64M [e16]=16M)
+
+while getopts m:p:b:w: opt; do
 	case $opt in
 	m) modes=$OPTARG ;;
 	p) read -r -a vparams <<<"$OPTARG" ;;
+	b) fsize[big]=$OPTARG ;;
+	w) fsize[w]=$OPTARG ;;
 	*) usage ;;
 	esac
 done
+for f in big w; do
+	[[ ${fsize[$f]} =~ ^[1-9][0-9]*M$ ]] || { echo "nopin.sh: not a size in MiB (NNNM): ${fsize[$f]}" >&2; usage; }
+done
+[ "${fsize[big]%M}" -ge 96 ] || { echo "nopin.sh: -b: at least 96M" >&2; usage; }
 shift $((OPTIND - 1))
 [ $# -ge 2 ] || usage
 declare -A dev mnt
@@ -78,10 +97,6 @@ done
 for m in $modes; do
 	case $m in vpm | generic) ;; *) echo "nopin.sh: unknown copy mode $m" >&2; usage ;; esac
 done
-
-# Files: name, pattern seed (vpm_nopin gen), size.
-declare -A fseed=([big]=1 [w]=2 [d64]=3 [e16]=4)
-declare -A fsize=([big]=300M [w]=200M [d64]=64M [e16]=16M)
 
 # ---- helpers ----
 
@@ -314,7 +329,7 @@ prep_pipes() {
 }
 sc_pipes() {
 	local m=$1 f=${mnt[$1]}/big p=/tmp/nopin-pipes-$1.out pid i st t0 ms prc shown
-	# pipe i holds bytes [i MiB, i+1 MiB); dd reads [128 MiB, 192 MiB)
+	# pipe i holds bytes [i MiB, i+1 MiB); dd reads [32 MiB, 96 MiB)
 	# a fill that makes no progress for 20 s is stuck, not slow
 	vpm_nopin pipes "$f" "${fseed[big]}" 16 1M 20 >"$p" 2>&1 &
 	pid=$!
@@ -329,8 +344,8 @@ sc_pipes() {
 		why="$why; $(grep -m1 '^pipes: ' "$p" || echo 'vpm_nopin pipes: no report')"
 	[ "$m" != vpm ] || echo "#   vpm: slots_hashed $(vstat slots_hashed) of $(vstat slots), nofreevpms $(vstat nofreevpms)"
 	t0=$(date +%s%N)
-	timeout 60 dd if="$f" bs=1M skip=128 count=64 status=none |
-		vpm_nopin check "${fseed[big]}" 128M 64M >"$o" 2>&1
+	timeout 60 dd if="$f" bs=1M skip=32 count=64 status=none |
+		vpm_nopin check "${fseed[big]}" 32M 64M >"$o" 2>&1
 	st=("${PIPESTATUS[@]}")
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	note="dd exit ${st[0]} after $((ms / 1000)).$((ms % 1000 / 100)) s"

@@ -95,5 +95,14 @@ echo "$cycles load/unload cycles: MemAvailable $before kB before, $after kB afte
 # on an idle host with the code of d6780c0 as with later code (8628 and
 # 9628 kB measured in one session; the earlier cap of 8192 kB failed the
 # unchanged code), and it does not grow with a leak of 256 kB a cycle.
-allow=$((cycles * 128))
-[ $((before - after)) -lt $allow ] || { echo "memory leaked across load/unload"; exit 1; }
+# That noise does not shrink with fewer cycles: on the debug kernel (20
+# cycles, memcg and THP, 3.5 MB measured) the check would only measure
+# it, so it runs from 50 cycles on.  A page reference kept by vpm fails
+# test_vpm's no_pin test on every kernel, and kmemleak checks the debug
+# kernel's slab.
+if [ "$cycles" -ge 50 ]; then
+	allow=$((cycles * 128))
+	[ $((before - after)) -lt $allow ] || { echo "memory leaked across load/unload"; exit 1; }
+else
+	echo "(fewer than 50 cycles: MemAvailable not checked)"
+fi

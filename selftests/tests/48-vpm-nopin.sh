@@ -18,6 +18,7 @@
 #   VPM_NOPIN_TESTS    scenarios (default all: memcg-read memcg-write
 #                      drop-caches migrate pipes)
 #   VPM_NOPIN_PARAMS   more vpm module parameters, e.g. vpm_cache_enable=0
+#   VPM_NOPIN_BIG, VPM_NOPIN_WRITE  nopin.sh's -b and -w (300M, 200M)
 #                      (copy=vpm without the cache must pass too)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,9 +26,12 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 modes=${VPM_NOPIN_MODES:-vpm generic}
 tests=${VPM_NOPIN_TESTS:-}
 params=${VPM_NOPIN_PARAMS:-}
+big=${VPM_NOPIN_BIG:-300M}
+wsize=${VPM_NOPIN_WRITE:-200M}
 [[ $modes =~ ^[a-z\ ]+$ ]] || { echo "VPM_NOPIN_MODES: unexpected characters: $modes"; exit 1; }
 [[ $tests =~ ^[-a-z\ ]*$ ]] || { echo "VPM_NOPIN_TESTS: unexpected characters: $tests"; exit 1; }
 [[ $params =~ ^[a-z0-9_=\ ]*$ ]] || { echo "VPM_NOPIN_PARAMS: unexpected characters: $params"; exit 1; }
+[[ "$big $wsize" =~ ^[0-9]+M\ [0-9]+M$ ]] || { echo "VPM_NOPIN_BIG, VPM_NOPIN_WRITE: not sizes in MiB (NNNM)"; exit 1; }
 
 mkdir -p "$top/build/check"
 work=$(mktemp -d "$top/build/check/vpm-nopin.XXXXXX")
@@ -49,4 +53,4 @@ VMTEST_QEMU_ARGS="$numa${VMTEST_QEMU_ARGS:+ $VMTEST_QEMU_ARGS}" \
 	"$top/scripts/vmtest" --no-load --cpus 2 --mem 1024 \
 	--disk "$work/vpm.img" --disk "$work/generic.img" \
 	--add "$top/selftests/guest/nopin.sh" --timeout 600 -- \
-	"bash /opt/add/nopin.sh -m '$modes' -p '$params' /dev/vda /dev/vdb $tests"
+	"bash /opt/add/nopin.sh -m '$modes' -p '$params' -b $big -w $wsize /dev/vda /dev/vdb $tests"
