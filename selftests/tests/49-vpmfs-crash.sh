@@ -24,7 +24,8 @@
 #   VMTEST_KERNEL       as for scripts/vmtest (stock by default)
 #
 # scripts/crashtest runs each part in two VMs at a time (every other
-# workload each).  TIME_49 s on the 2-core test machine (2026-12-02); the
+# workload each).  284 s on the 2-core test machine while other VMs ran
+# (2026-12-02; 436 s with one VM on a quiet host before); the
 # VMs' timeouts are guards against a hang.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
