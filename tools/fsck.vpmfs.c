@@ -100,6 +100,16 @@ static void clear_inode(__u32 ino)
 	itab_dirty = 1;
 }
 
+/* Forget which blocks an inode owns (it is cleared, or checked again). */
+static void release_blocks(__u32 ino)
+{
+	__u32 b;
+
+	for (b = 0; b < nblocks; b++)
+		if (owner[b] == ino)
+			owner[b] = 0;
+}
+
 /* ---- pass 0: superblock ---- */
 
 static void check_super(void)
@@ -327,6 +337,17 @@ static void check_inode(__u32 ino)
 			itab_dirty = 1;
 		}
 	}
+	/*
+	 * A symlink whose target block was just cleared (out of range, or
+	 * another inode's) has no target: clear it as above, in this run,
+	 * so that pass 2 drops the names of it.
+	 */
+	if (S_ISLNK(mode) && !le32(in->i_block[0])) {
+		problem("symlink %u: target block lost", ino);
+		release_blocks(ino);
+		clear_inode(ino);
+		return;
+	}
 	b = le32(in->i_block[VPMFS_IND]);
 	if (b) {
 		if (limit <= VPMFS_NDIR) {
@@ -413,16 +434,6 @@ static int inode_usable(__u32 ino)
 {
 	return ino >= VPMFS_ROOT_INO && ino < ninodes && !cleared[ino] &&
 	       le16(itab[ino].i_mode);
-}
-
-/* Forget which blocks an inode owns (before its map is checked again). */
-static void release_blocks(__u32 ino)
-{
-	__u32 b;
-
-	for (b = 0; b < nblocks; b++)
-		if (owner[b] == ino)
-			owner[b] = 0;
 }
 
 /* Allocate a free data block holding an empty directory ("." and ".."). */

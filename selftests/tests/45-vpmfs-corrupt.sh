@@ -5,14 +5,14 @@
 # the VM).  In the VM: make and populate a small vpmfs image, then
 # selftests/vpmfs_mutate writes hundreds of damaged copies (superblock
 # fields, inode fields, block pointers, directory entries, bitmaps, random
-# bytes).  Each copy is mounted through a loop device; a refused mount
-# must log a "vpmfs: " line; a mounted one is walked (stat, readdir, read,
-# readlink), written (create, write, mkdir, rename, truncate, unlink,
-# rm -rf) and unmounted, all within a timeout.  Then fsck.vpmfs -y on each
-# original damaged copy must exit 0, 1 or 8 (never crash), and after a
-# repair (exit 1) fsck.vpmfs -n must find the copy clean and the kernel
-# must mount it and walk it.  vmtest fails the test on any BUG, WARNING,
-# Oops or hang in the kernel log.
+# bytes).  A seed-chosen twentieth of the copies is mounted through a
+# loop device; a refused mount must log a "vpmfs: " line; a mounted one is
+# walked (stat, readdir, read, readlink), written (create, write, mkdir,
+# rename, truncate, unlink, rm -rf) and unmounted, all within a timeout.
+# fsck.vpmfs -y on every original damaged copy must exit 0, 1 or 8 (never
+# crash), and after a repair (exit 1) fsck.vpmfs -n must find the copy
+# clean; a sampled repaired copy must also mount and walk.  vmtest fails
+# the test on any BUG, WARNING, Oops or hang in the kernel log.
 #
 #   VPMFS_SEED         seed (default: the time)
 #   VPMFS_CORRUPT_ALL  1: every damaged image instead of a twentieth
