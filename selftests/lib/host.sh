@@ -23,6 +23,11 @@
 #                          the guest runs "bash|sh /opt/add/SCRIPT ARG..."
 #                          (bash when the script's first line names bash);
 #                          returns vmtest's status
+#   fsck_every DIR         fsck.vpmfs -y on every DIR/*.img (damaged
+#                          copies from vpmfs_mutate): exit 0, 1 or 8, and
+#                          after a repair (1) clean for fsck.vpmfs -n;
+#                          prints a "not ok" line for each copy that
+#                          is not and a summary, returns 1 if any
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -80,4 +85,32 @@ vmtest_guest() {
 	done
 	"$top/scripts/vmtest" "${opts[@]}" --add "$top/selftests/guest/lib.sh" \
 		--add "$script" -- "$cmd"
+}
+
+fsck_every() {
+	local dir=$1 img rc n=0 bad=0 fixed=0 fsck=$top/build/tools/fsck.vpmfs
+
+	for img in "$dir"/*.img; do
+		[ -f "$img" ] || continue
+		n=$((n + 1))
+		rc=0
+		timeout 30 "$fsck" -y "$img" >"$dir/fsck.out" 2>&1 || rc=$?
+		case $rc in
+		0|8) ;;
+		1)
+			fixed=$((fixed + 1))
+			"$fsck" -n "$img" >"$dir/fsck2.out" 2>&1 && continue
+			echo "not ok: ${img##*/} not clean after fsck -y"
+			tail -n 8 "$dir/fsck.out" "$dir/fsck2.out" | sed 's/^/#   /'
+			bad=$((bad + 1))
+			;;
+		*)
+			echo "not ok: fsck -y ${img##*/} exit $rc"
+			tail -n 3 "$dir/fsck.out" | sed 's/^/#   /'
+			bad=$((bad + 1))
+			;;
+		esac
+	done
+	echo "# fsck -y on $n damaged images: $fixed repaired, $bad bad"
+	[ "$bad" = 0 ]
 }

@@ -5,7 +5,8 @@
 # codes (0 clean, 1 corrected, 4 uncorrected, 8 operational error), and
 # repair of damaged copies of a fresh image made by vpmfs_mutate.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=selftests/lib/host.sh
+. "$(dirname "$0")/../lib/host.sh"
 make -C "$top" tools >/dev/null || exit 1
 t=$top/build/tools
 mkdir -p "$top/build/check"
@@ -58,19 +59,8 @@ for name in sb-field8-2 sb-field9-2 sb-field18-1 ino1-links-max ino1-size-plus1 
 done
 check 8 "sb-zero is not a file system" "$t/fsck.vpmfs" -y "$(ls "$d"/mut/*-sb-zero.img)"
 # every damaged copy: fsck -y never crashes, and what it repairs is clean
-n=0
-for img in "$d"/mut/*.img; do
-	rc=0
-	timeout 30 "$t/fsck.vpmfs" -y "$img" >"$d/out" 2>&1 || rc=$?
-	case $rc in
-	0|8) ;;
-	1) "$t/fsck.vpmfs" -n "$img" >"$d/out2" 2>&1 ||
-		{ echo "not ok: $img not clean after repair"; tail -n 3 "$d/out2"; fails=$((fails + 1)); } ;;
-	*) echo "not ok: fsck -y $img exit $rc"; tail -n 3 "$d/out"; fails=$((fails + 1)) ;;
-	esac
-	n=$((n + 1))
-done
-echo "# fsck -y on $n damaged images"
+fsck_every "$d/mut" || fails=$((fails + 1))
+n=$(find "$d/mut" -name '*.img' | wc -l)
 [ "$n" -gt 150 ] || { echo "not ok: only $n images"; fails=$((fails + 1)); }
 echo "# $fails failures"
 [ "$fails" = 0 ] || exit 1

@@ -9,10 +9,13 @@
 # loop device; a refused mount must log a "vpmfs: " line; a mounted one is
 # walked (stat, readdir, read, readlink), written (create, write, mkdir,
 # rename, truncate, unlink, rm -rf) and unmounted, all within a timeout.
-# fsck.vpmfs -y on every original damaged copy must exit 0, 1 or 8 (never
-# crash), and after a repair (exit 1) fsck.vpmfs -n must find the copy
-# clean; a sampled repaired copy must also mount and walk.  vmtest fails
-# the test on any BUG, WARNING, Oops or hang in the kernel log.
+# Then fsck.vpmfs -y on the sampled copy must exit 0, 1 or 8 (never
+# crash), and after a repair (exit 1) fsck.vpmfs -n must find it clean
+# and the kernel must mount it and walk it.  vmtest fails the test on any
+# BUG, WARNING, Oops or hang in the kernel log.  Then, on the host,
+# vpmfs_mutate damages the same populated image in every way again, with
+# 400 random copies instead of 40, and fsck_every (selftests/lib/host.sh)
+# checks fsck.vpmfs -y and -n on each copy (about 1,070).
 #
 #   VPMFS_SEED         seed (default: the time)
 #   VPMFS_CORRUPT_ALL  1: every damaged image instead of a twentieth
@@ -27,5 +30,12 @@ stride=20
 [ "${VPMFS_CORRUPT_ALL:-0}" = 0 ] || stride=1
 echo "# seed $seed, every ${stride}th image"
 
-vmtest_guest --add "$top/selftests/guest/corrupt-exercise.sh" --timeout 1800 -- \
-	corrupt.sh "$seed" "$stride"
+workdir -k vpmfs-corrupt
+truncate -s 2M "$work/base.img"
+vmtest_guest --disk "$work/base.img" --add "$top/selftests/guest/corrupt-exercise.sh" \
+	--timeout 1800 -- corrupt.sh "$seed" "$stride" /dev/vda
+need_tools
+mkdir "$work/mut"
+"$top/build/tools/vpmfs_mutate" "$work/base.img" "$work/mut" "$seed" 400 >/dev/null ||
+	fail "vpmfs_mutate on the host"
+fsck_every "$work/mut"

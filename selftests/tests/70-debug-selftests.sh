@@ -32,35 +32,46 @@ export VPM_NOPIN_MODES=${VPM_NOPIN_MODES:-vpm}
 export VPM_NOPIN_BIG=${VPM_NOPIN_BIG:-160M}
 export VPM_NOPIN_WRITE=${VPM_NOPIN_WRITE:-128M}
 # Two lanes of VMs at a time: a VM running one test keeps about one of
-# the host's two CPUs busy.  Each lane runs its tests in turn; their
-# output is printed lane by lane at the end.
+# the host's two CPUs busy.  Each lane runs its tests in turn; the tests'
+# output is printed test by test at the end, then the summary, then the
+# tail of each failed test's output again (make check shows the last 40
+# lines of a failed step).
 mkdir -p "$top/build/check"
 work=$(mktemp -d "$top/build/check/debug-lanes.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-# lane NAME TEST...: run the tests in turn, output to $work/NAME.out;
-# exit 1 if one failed
+# lane TEST...: run the tests in turn, each one's output to $work/TEST.out
+# and its result line to $work/TEST.res; exit 1 if one failed
 lane() {
-	local name=$1 t s r rc=0
-	shift
+	local t s r rc=0
 	for t in "$@"; do
 		s=$(date +%s)
-		if "$top/selftests/tests/$t.sh" >>"$work/$name.out" 2>&1; then
-			echo "# debug: $t passed ($(($(date +%s) - s)) s)" >>"$work/$name.out"
+		if "$top/selftests/tests/$t.sh" >"$work/$t.out" 2>&1; then
+			echo "# debug: $t passed ($(($(date +%s) - s)) s)" >"$work/$t.res"
 		else
 			r=$?
-			echo "# debug: $t FAILED (exit $r, $(($(date +%s) - s)) s)" >>"$work/$name.out"
+			echo "# debug: $t FAILED (exit $r, $(($(date +%s) - s)) s)" >"$work/$t.res"
 			rc=1
 		fi
 	done
 	return $rc
 }
-lane a 48-vpm-nopin 41-vpmfs-posix &
+lane_a=(48-vpm-nopin 41-vpmfs-posix)
+lane_b=(10-test-vpm 42-vpmfs-exerciser 46-vpmfs-race 47-vpmfs-write-rules)
+lane "${lane_a[@]}" &
 pa=$!
-lane b 10-test-vpm 42-vpmfs-exerciser 46-vpmfs-race 47-vpmfs-write-rules &
+lane "${lane_b[@]}" &
 pb=$!
 rc=0
 wait $pa || rc=1
 wait $pb || rc=1
-cat "$work/a.out" "$work/b.out"
-grep '^# debug: ' "$work/a.out" "$work/b.out" | sed 's/^[^:]*://'
+for t in "${lane_a[@]}" "${lane_b[@]}"; do
+	echo "# ---- debug: $t"
+	cat "$work/$t.out" 2>/dev/null || true
+done
+cat "$work"/*.res
+for t in "${lane_a[@]}" "${lane_b[@]}"; do
+	grep -q FAILED "$work/$t.res" 2>/dev/null || continue
+	echo "# ---- debug: $t failed; the end of its output:"
+	tail -n 25 "$work/$t.out"
+done
 exit $rc
