@@ -27,6 +27,7 @@
 # workload each).  284 s on the 2-core test machine while other VMs ran
 # (2026-12-02; 436 s with one VM on a quiet host before); the
 # VMs' timeouts are guards against a hang.
+# check: alone (it runs two VMs of its own: scripts/check runs it by itself)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 

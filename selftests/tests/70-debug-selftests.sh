@@ -8,6 +8,7 @@
 # write rules and the no-pin suite.  vmtest unmounts vpmfs,
 # rmmods the modules and runs a kmemleak scan after each command, and
 # fails on any report in the kernel log.
+# check: alone (it runs two VMs of its own: scripts/check runs it by itself)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export VMTEST_KERNEL=debug

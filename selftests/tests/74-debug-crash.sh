@@ -12,6 +12,7 @@
 #   VPMFS_SEED                 seed of the sample (default: the time)
 #   VPMFS_CRASH_SAMPLE         two-operation workloads (default 2)
 #   VPMFS_CRASH_NOSYNC_SAMPLE  "nosync" workloads (default 1)
+# check: alone (it runs two VMs of its own: scripts/check runs it by itself)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 

@@ -7,6 +7,7 @@
 # figure.  Never fails on speed.
 #
 # Exit: 0 pass, 1 fail, 4 skip (no python3 or jq on the host to read JSON).
+# check: alone (it measures: scripts/check runs it by itself)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 json=$top/build/check/bench-smoke.json
