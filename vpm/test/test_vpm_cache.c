@@ -31,16 +31,6 @@
 #include "vpm_cache_cases.h"
 #include "test_vpm.h"
 
-/* The private cache's tunables (vpm_main.c has vpm.ko's). */
-int vpm_enable = 1;
-int vpm_cache_enable = 1;
-long vpm_cache_percent = 12;
-int vpm_nfreelist;
-int vpm_cachemode;
-unsigned long vpm_cache_slots;
-unsigned int vpm_steals_mtbf;
-unsigned int vpm_contend_mtbf;
-
 #define TVC_MAX_FILES	4
 #define TVC_MAX_PRINTED	20
 
@@ -160,16 +150,9 @@ static bool tvc_lock_held(spinlock_t *lock)
 	return false;
 }
 
-static void tvc_knobs_reset(void)
+/* (the private cache's tunables are in vpm_cache_cases.c) */
+static void tvc_backend_knobs_reset(void)
 {
-	vpm_enable = 1;
-	vpm_cache_enable = 1;
-	vpm_cache_percent = 12;
-	vpm_nfreelist = 0;
-	vpm_cachemode = VPMCACHE_LRU;
-	vpm_cache_slots = 0;
-	vpm_steals_mtbf = 0;
-	vpm_contend_mtbf = 0;
 }
 
 /*

@@ -20,6 +20,33 @@
  */
 #include "vpm_cache_cases.h"
 
+/*
+ * The tunables vpm_cache.c reads but does not own (vpm_main.c defines
+ * vpm.ko's; test_vpm_cache.c renames the two that vpm.ko exports).
+ */
+int vpm_enable = 1;
+int vpm_cache_enable = 1;
+long vpm_cache_percent = 12;
+int vpm_nfreelist;
+int vpm_cachemode;
+unsigned long vpm_cache_slots;
+unsigned int vpm_steals_mtbf;
+unsigned int vpm_contend_mtbf;
+
+/* The tunables at their defaults (module parameters, debugfs knobs). */
+static void tvc_knobs_reset(void)
+{
+	vpm_enable = 1;
+	vpm_cache_enable = 1;
+	vpm_cache_percent = 12;
+	vpm_nfreelist = 0;
+	vpm_cachemode = VPMCACHE_LRU;
+	vpm_cache_slots = 0;
+	vpm_steals_mtbf = 0;
+	vpm_contend_mtbf = 0;
+	tvc_backend_knobs_reset();
+}
+
 static unsigned long tvc_stat(enum vpm_stat_item item)
 {
 	unsigned long sum = 0;

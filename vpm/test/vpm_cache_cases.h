@@ -63,8 +63,11 @@ static void tvc_cache_event(enum tvc_event ev);
  * backend cannot tell: the kernel's lockdep reports a lock left held).
  */
 static bool tvc_lock_held(spinlock_t *lock);
-/* The cache's tunables at their defaults (module parameters, knobs). */
-static void tvc_knobs_reset(void);
+/*
+ * The backend's own knobs at their defaults (tvc_knobs_reset() in
+ * vpm_cache_cases.c resets the cache's and then calls it).
+ */
+static void tvc_backend_knobs_reset(void);
 /* The backend's own checks while nobody is inside the cache. */
 static void tvc_at_rest(const char *when);
 /* A case ends: the backend's checks of what it left behind. */

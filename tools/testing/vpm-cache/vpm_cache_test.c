@@ -37,16 +37,6 @@
 #include "vpm_internal.h"
 #include "../../../vpm/test/vpm_cache_cases.h"
 
-/* The module parameters and globals vpm_cache.c uses but does not own. */
-int vpm_enable = 1;
-int vpm_cache_enable = 1;
-long vpm_cache_percent = 12;
-int vpm_nfreelist;
-int vpm_cachemode;
-unsigned long vpm_cache_slots;
-unsigned int vpm_steals_mtbf;
-unsigned int vpm_contend_mtbf;
-
 static long nchecks, nfail;
 static const char *cur_test = "-";
 static unsigned int seed = 1;
@@ -118,16 +108,9 @@ static struct folio *page_at(unsigned long n)
 
 /* ---- the backend of the shared cases (vpm/test/vpm_cache_cases.h) ---- */
 
-static void tvc_knobs_reset(void)
+/* (the cache's tunables are in vpm_cache_cases.c) */
+static void tvc_backend_knobs_reset(void)
 {
-	vpm_enable = 1;
-	vpm_cache_enable = 1;
-	vpm_cache_percent = 12;
-	vpm_nfreelist = 0;
-	vpm_cachemode = VPMCACHE_LRU;
-	vpm_cache_slots = 0;
-	vpm_steals_mtbf = 0;
-	vpm_contend_mtbf = 0;
 	shim_fail_in = 0;
 }
 
