@@ -80,7 +80,7 @@ rmmod vpm
 # must hold no page reference, or the removed files' pages stay allocated.
 # Free memory is MemFree plus the pages on the per-CPU free lists
 # (/proc/zoneinfo "count:"), which MemFree leaves out: MemFree and
-# MemAvailable alone swing by 10-27 MB over 100 cycles of unchanged code
+# MemAvailable alone swing by 9-27 MB over 100 cycles of unchanged code
 # as those lists fill and drain, the sum by 0.3 MB.
 free_kb() {
 	echo $(($(awk '/^MemFree:/ { print $2 }' /proc/meminfo) + \
