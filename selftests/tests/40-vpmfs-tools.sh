@@ -7,11 +7,11 @@
 set -uo pipefail
 # shellcheck source=selftests/lib/host.sh
 . "$(dirname "$0")/../lib/host.sh"
-make -C "$top" tools >/dev/null || exit 1
+need_tools || exit 1
 t=$top/build/tools
-mkdir -p "$top/build/check"
-# a directory of its own: make check may run in several trees at once
-d=$(mktemp -d "$top/build/check/vpmfs-tools.XXXXXX")
+# (kept when the test fails)
+workdir -k vpmfs-tools
+d=$work
 mkdir -p "$d/mut"
 fails=0
 check() {	# check WANT_RC DESCRIPTION CMD...
@@ -64,4 +64,3 @@ n=$(find "$d/mut" -name '*.img' | wc -l)
 [ "$n" -gt 150 ] || { echo "not ok: only $n images"; fails=$((fails + 1)); }
 echo "# $fails failures"
 [ "$fails" = 0 ] || exit 1
-rm -rf "$d"

@@ -32,11 +32,11 @@ export VPMFS_RACE_ARGS=${VPMFS_RACE_ARGS:--m vpm}
 export VPM_NOPIN_MODES=${VPM_NOPIN_MODES:-vpm}
 export VPM_NOPIN_BIG=${VPM_NOPIN_BIG:-160M}
 export VPM_NOPIN_WRITE=${VPM_NOPIN_WRITE:-128M}
-# Two lanes of VMs at a time: a VM running one test keeps about one of
-# the host's two CPUs busy.  Each lane runs its tests in turn; the tests'
-# output is printed test by test at the end, then the summary, then the
-# tail of each failed test's output again (make check shows the last 40
-# lines of a failed step).
+# Two lanes of VMs at a time (a VM that keeps one of its two vCPUs busy
+# leaves a host CPU idle; see scripts/check).  Each lane runs its tests
+# in turn; the tests' output is printed test by test at the end, then the
+# summary, then the tail of each failed test's output again (make check
+# shows the last 40 lines of a failed step).
 mkdir -p "$top/build/check"
 work=$(mktemp -d "$top/build/check/debug-lanes.XXXXXX")
 trap 'rm -rf "$work"' EXIT
