@@ -27,6 +27,16 @@
 /* vpm_map_pages() fetchpage argument: read missing pages in. */
 #define VPM_FETCHPAGE	0x01
 
+/*
+ * vpm_data_copy() fetchpage argument for S_READ (a Linux addition): copy
+ * only from pages that are cached and uptodate, and stop, without reading
+ * anything, at the first that is not or that carries a readahead mark
+ * (PG_readahead).  The iterator tells how far it got; the file system
+ * starts its readahead there and copies the rest with VPM_FETCHPAGE, as
+ * filemap_read() stops its batch at a marked folio.
+ */
+#define VPM_CACHEDONLY	0x02
+
 /* vpm_sync_pages() flags, as seg_map.h defines them. */
 #define SM_WRITE	0x01	/* write the pages back */
 #define SM_ASYNC	0x02	/* do not wait for the write */
@@ -51,7 +61,8 @@ enum seg_rw {
 /**
  * struct vmap - one entry of a vpm scatter/gather list
  * @vs_addr: kernel address of the start of the mapped page
- * @vs_data: opaque cookie for vpm_unmap_pages(); NULL ends the list
+ * @vs_data: cookie for vpm_unmap_pages(), the mapped page (vpm_vmap_page());
+ *	NULL ends the list
  * @vs_len: bytes mapped at @vs_addr (always PAGE_SIZE)
  */
 struct vmap {
@@ -64,13 +75,28 @@ struct vmap {
 typedef struct vmap vmap_t;
 
 /**
+ * vpm_vmap_page() - the page a vmap entry maps
+ * @vm: an entry filled by vpm_map_pages(), before vpm_unmap_pages()
+ *
+ * Return: the page, referenced by the mapping (and locked for S_WRITE)
+ * until the entry is unmapped.
+ */
+static inline struct page *vpm_vmap_page(const struct vmap *vm)
+{
+	return vm->vs_data;
+}
+
+/**
  * struct vpm_write_ops - a file system's steps of a vpm_data_copy() write
  *	that must run while the pages are locked
  * @begin: called once per map-copy-unmap pass with every page of
  *	[@off, @off + @len) locked, before anything is copied into them: back
  *	the range with storage (illumos UFS does this in bmap_write() before
- *	vpm_data_copy()).  Return 0, or a negative errno that ends the copy
- *	with nothing copied by this pass.
+ *	vpm_data_copy()).  @vml lists the pages, first to last
+ *	(vpm_vmap_page()), so that the file system can keep per-page state
+ *	in them, as ->write_begin keeps buffer heads or PG_mappedtodisk.
+ *	Return 0, or a negative errno that ends the copy with nothing
+ *	copied by this pass.
  * @end: called once per pass after the copy, with the pages still locked:
  *	the first @copied bytes from @off are kept, and their pages will be
  *	uptodate and dirty when unlocked.  Grow the file size over them
@@ -89,7 +115,7 @@ typedef struct vmap vmap_t;
  */
 struct vpm_write_ops {
 	int (*begin)(struct address_space *mapping, loff_t off, size_t len,
-		     void *priv);
+		     const struct vmap *vml, void *priv);
 	void (*end)(struct address_space *mapping, loff_t off, size_t len,
 		    size_t copied, void *priv);
 };

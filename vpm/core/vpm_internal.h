@@ -145,7 +145,8 @@ struct vpm_cpu {
  * @freemsk: @nfreelist - 1
  * @cpu: per-CPU state (always allocated, the counters are used even
  *	without the cache)
- * @hash: the hash table, (mapping, index) to slot id, 0 when empty;
+ * @hash: the two-way hash table, (mapping, index) to a pair of buckets
+ *	holding slot ids, 0 when empty;
  *	written with cmpxchg()/WRITE_ONCE(), read locklessly
  * @hashbits: log2 of the number of buckets
  */

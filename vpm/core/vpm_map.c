@@ -65,12 +65,6 @@ static void vpm_kpm_mapout(struct page *page, void *addr)
 		vunmap(addr);
 }
 
-/* The page behind a vmap entry's cookie (it holds a folio reference). */
-static struct page *vpm_vmap_page(const struct vmap *vm)
-{
-	return vm->vs_data;
-}
-
 static void vpm_vml_clear(struct vmap *vm)
 {
 	vm->vs_addr = NULL;
@@ -314,6 +308,21 @@ miss:
 }
 
 /*
+ * A folio was read through vpm.  vpm pages take no faults that would mark
+ * them referenced (hat_setref).  As filemap_read() skips it for a folio it
+ * read last, skip it for the folio this CPU marked last: a loop of small
+ * reads would otherwise bounce the folio between referenced and
+ * activation on every call.  The pointer is only compared, never followed.
+ */
+static void vpm_mark_read(struct folio *folio)
+{
+	if (this_cpu_read(vpm_last_accessed) != folio) {
+		this_cpu_write(vpm_last_accessed, folio);
+		folio_mark_accessed(folio);
+	}
+}
+
+/*
  * Release one entry.  For S_WRITE, @commit marks the page uptodate and
  * dirty (hat_setrefmod); without it the page is only unlocked, as when a
  * new page was never filled.
@@ -331,18 +340,7 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
 		}
 		folio_unlock(folio);
 	} else {
-		/*
-		 * vpm pages take no faults that would set this (hat_setref).
-		 * As filemap_read() skips it for a folio it read last, skip
-		 * it for the folio this CPU marked last: a loop of small
-		 * reads would otherwise bounce the folio between referenced
-		 * and activation on every call.  The pointer is only
-		 * compared, never followed.
-		 */
-		if (this_cpu_read(vpm_last_accessed) != folio) {
-			this_cpu_write(vpm_last_accessed, folio);
-			folio_mark_accessed(folio);
-		}
+		vpm_mark_read(folio);
 	}
 	if (!IS_ERR(vm->vs_addr))
 		vpm_kpm_mapout(page, vm->vs_addr);
@@ -559,7 +557,7 @@ vpm_copy_once(struct address_space *mapping, loff_t off, size_t len,
 
 	/* The file system backs the range while its pages are locked. */
 	if (wops && ops->begin) {
-		err = ops->begin(mapping, off, plen, priv);
+		err = ops->begin(mapping, off, plen, vml, priv);
 		if (err) {
 			for (i = 0; vml[i].vs_data; i++)
 				vpm_unmap_entry(&vml[i], rw, false);
@@ -709,6 +707,79 @@ static noinline int vpm_copy_read_pass(struct address_space *mapping,
 			     S_READ, NULL, NULL, copied, faulted, &pass);
 }
 
+/*
+ * The read fast path: copy from the pages that are cached and uptodate,
+ * one at a time, without building a mapping list.  A hit is the cache's
+ * lock-free lookup (a hash probe and a speculative folio reference, no
+ * page-cache walk), the copy from the direct map, and the reference
+ * dropped: less work per page than filemap_read()'s batch lookup, and
+ * what a vpm_map_pages() + vpm_unmap_pages() pair of one page would do,
+ * without the list.  A page the cache does not know is looked up in the
+ * page cache, copied and remembered (a miss), so one lost hint costs one
+ * page-cache lookup, not a mapped pass over the pages after it.  Stops
+ * at the first page that would need reading (the caller maps the rest the
+ * long way, with getpage), or that carries a readahead mark, or when the
+ * buffer faults (*@faulted).  Returns the bytes copied.
+ */
+static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
+			      size_t len, struct iov_iter *iter, bool *faulted)
+{
+	size_t done = 0;
+
+	while (len) {
+		pgoff_t index = off >> PAGE_SHIFT;
+		size_t pon = off & ~PAGE_MASK;
+		size_t n = min_t(size_t, len, PAGE_SIZE - pon), c;
+		struct folio *folio;
+		struct page *page;
+		bool hit = true;
+
+		rcu_read_lock();
+		folio = vpm_cache_lookup(mapping, index);
+		rcu_read_unlock();
+		if (!folio) {
+			hit = false;
+			folio = filemap_get_folio(mapping, index);
+			if (IS_ERR_OR_NULL(folio))
+				break;
+			if (unlikely(!folio_test_uptodate(folio))) {
+				folio_put(folio);
+				break;
+			}
+		}
+		/* the caller's readahead starts here (VPM_CACHEDONLY) */
+		if (unlikely(folio_test_readahead(folio))) {
+			folio_put(folio);
+			break;
+		}
+		if (!done)
+			VPM_STAT(GETMAP);
+		if (hit) {
+			VPM_STAT(HITS);
+		} else if (vpmd.nslots) {
+			VPM_STAT(MISSES);
+			vpm_cache_enter(folio, index);
+		}
+		page = vpm_folio_page(folio, index);
+		/* (as in vpm_copy_once(): the copy stays inside the page) */
+		if (likely(!PageHighMem(page)))
+			c = _copy_to_iter(page_address(page) + pon, n, iter);
+		else
+			c = copy_page_to_iter(page, pon, n, iter);
+		vpm_mark_read(folio);
+		folio_put(folio);
+		VPM_STAT(UNMAP);
+		done += c;
+		if (c < n) {
+			*faulted = true;
+			break;
+		}
+		off += n;
+		len -= n;
+	}
+	return done;
+}
+
 /**
  * vpm_data_copy_ops() - vpm_data_copy() with a file system's write steps
  * @mapping: the file's page cache
@@ -720,7 +791,9 @@ static noinline int vpm_copy_read_pass(struct address_space *mapping,
  *	uiomove() advances a uio
  * @fetchpage: non-zero to read the pages in first; zero for the create
  *	path, where pages absent from the cache are created and the parts of
- *	new pages not copied to are zeroed
+ *	new pages not copied to are zeroed; VPM_CACHEDONLY (S_READ only) to
+ *	copy only from cached, uptodate pages, up to the first page that is
+ *	not or that carries a readahead mark
  * @newpage: if not NULL, set to 1 if a page was created, else 0
  * @zerostart: create path only: zero the first page from its start to @off
  * @rw: S_READ copies from the file into @iter, S_WRITE the other way
@@ -728,11 +801,17 @@ static noinline int vpm_copy_read_pass(struct address_space *mapping,
  *	vpm_write_ops); NULL for none.  Ignored for S_READ.
  * @priv: passed to @ops
  *
- * For S_WRITE the buffer is faulted in before the pages are locked and the
- * copy runs with page faults disabled, so a buffer that is an mmap of the
- * same file cannot deadlock.  A pass cut short by a fault is retried after
- * faulting the rest in again, for as long as that succeeds (the page may
- * have been reclaimed in between, as often as memory pressure makes it):
+ * A read copies from each cached, uptodate page straight away (for a page
+ * the vpm cache knows: a hash probe, a speculative folio reference and the
+ * copy; no mapping list), and maps the rest as vpm_map_pages() does, up
+ * to 16 pages per pass.
+ * For S_WRITE the copy runs with page faults disabled, so a buffer that is
+ * an mmap of the same file cannot deadlock; the caller faults the buffer
+ * in first, as generic_perform_write() does (if it does not, the first
+ * pass is short and the buffer is faulted in then).  A pass cut short by a
+ * fault is retried after faulting the rest in, for as long as that
+ * succeeds (the page may have been reclaimed in between, as often as
+ * memory pressure makes it):
  * the copy ends with -EFAULT only when the buffer cannot be faulted in, or
  * when a pass kept nothing and part of the buffer cannot be.  Without
  * @ops, the file size and times are the caller's business, and so is
@@ -741,8 +820,9 @@ static noinline int vpm_copy_read_pass(struct address_space *mapping,
  * Return: 0, or a negative errno: -EFAULT when the buffer faulted before
  * the copy finished (for a new page in the create path, that can mean
  * nothing of it was kept although part of the buffer was readable: the
- * caller retries with a shorter length), -EINTR on a fatal signal, or the
- * error of @ops->begin.  The iterator tells how much was copied.
+ * caller retries with a shorter length), -EINTR on a fatal signal,
+ * -EINVAL for VPM_CACHEDONLY with S_WRITE, or the error of @ops->begin.
+ * The iterator tells how much was copied.
  */
 int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 		      struct iov_iter *iter, int fetchpage, int *newpage,
@@ -750,14 +830,34 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 		      const struct vpm_write_ops *ops, void *priv)
 {
 	int anynew = 0, err = 0;
-	bool faulted, stalled = false;
+	bool faulted, stalled = false, faultin = false;
 	size_t copied, left;
 
 	if (len > iov_iter_count(iter))
 		len = iov_iter_count(iter);
 
+	if ((fetchpage & VPM_CACHEDONLY) && rw != S_READ)
+		return -EINVAL;
+	if (rw == S_READ && fetchpage && len) {
+		faulted = false;
+		copied = vpm_read_cached(mapping, off, len, iter, &faulted);
+		off += copied;
+		len -= copied;
+		if (faulted)
+			err = -EFAULT;
+		if (faulted || (fetchpage & VPM_CACHEDONLY))
+			len = 0;
+	}
+
 	while (len) {
-		if (rw == S_WRITE) {
+		/*
+		 * The first pass of a write copies optimistically: the
+		 * caller has usually just faulted the buffer in (wrip does,
+		 * as generic_perform_write() does), and a buffer that is
+		 * not resident only makes the pass short, since the copy
+		 * runs with page faults disabled.
+		 */
+		if (rw == S_WRITE && faultin) {
 			left = fault_in_iov_iter_readable(iter, len);
 			/*
 			 * Nothing readable, or a pass that kept nothing
@@ -796,7 +896,9 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 			err = -EFAULT;
 			break;
 		}
-		stalled = !copied;
+		/* (a pass without a fault-in before it proves nothing) */
+		stalled = !copied && faultin;
+		faultin = true;
 		if (fatal_signal_pending(current)) {
 			err = -EINTR;
 			break;
@@ -818,7 +920,8 @@ EXPORT_SYMBOL_GPL(vpm_data_copy_ops);
  * @off: file offset of the copy
  * @len: bytes to copy
  * @iter: the user or kernel buffer, advanced by what was copied
- * @fetchpage: non-zero to read the pages in first, zero for the create path
+ * @fetchpage: non-zero to read the pages in first, zero for the create
+ *	path; VPM_CACHEDONLY as for vpm_data_copy_ops()
  * @newpage: if not NULL, set to 1 if a page was created, else 0
  * @zerostart: create path only: zero the first page from its start to @off
  * @rw: S_READ or S_WRITE

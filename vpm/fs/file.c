@@ -44,11 +44,14 @@ static bool vpmfs_use_vpm(struct inode *inode)
  * own getpage knows no file and asks only for the pages of one copy;
  * without this a cold sequential read is a chain of two-page reads.
  *
- * The probes are RCU lookups, with a reference taken only on a marked
- * page: the chunk's first page, unless the previous read ended in it
+ * rdip first copies what is cached (VPM_CACHEDONLY), which stops at the
+ * first page that is absent or not uptodate or that carries the marker,
+ * so a cached chunk costs no probe at all.  From where
+ * that copy stopped, the probes are RCU lookups, with a reference taken
+ * only on a marked page: that page, unless the previous read ended in it
  * (ra->prev_pos, kept as filemap_read() keeps it; there is nothing to
- * start there, so a loop of small reads of one page costs no lookup),
- * and its second page only where the current window put its marker.
+ * start there, so a loop of small reads of one page costs no lookup), and
+ * a later page of the chunk only where the current window put its marker.
  * All of it is a hint: a page evicted meanwhile is read by vpm's getpage.
  */
 static bool vpmfs_ra_probe(struct file *file, pgoff_t index, pgoff_t last,
@@ -100,6 +103,7 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 	struct inode *inode = mapping->host;
 	loff_t pos = iocb->ki_pos, isize;
 	size_t n, mapon, before, copied;
+	pgoff_t last;
 	ssize_t done = 0;
 	int err = 0;
 
@@ -121,13 +125,22 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 		mapon = pos & (VPMFS_READ_WINDOW - 1);
 		n = min_t(u64, VPMFS_READ_WINDOW - mapon, iov_iter_count(to));
 		n = min_t(u64, n, isize - pos);
-		vpmfs_rdip_readahead(file, pos >> PAGE_SHIFT,
-				     (pos + n - 1) >> PAGE_SHIFT,
-				     (min_t(u64, isize, pos + iov_iter_count(to)) - 1)
-				     >> PAGE_SHIFT);
 		before = iov_iter_count(to);
-		err = vpm_data_copy(mapping, pos, n, to, 1, NULL, 0, S_READ);
+		last = (min_t(u64, isize, pos + before) - 1) >> PAGE_SHIFT;
+		/*
+		 * First what is cached: no read-ahead to think about until a
+		 * page is missing or marked.
+		 */
+		err = vpm_data_copy(mapping, pos, n, to, VPM_CACHEDONLY, NULL,
+				    0, S_READ);
 		copied = before - iov_iter_count(to);
+		if (!err && copied < n) {
+			vpmfs_rdip_readahead(file, (pos + copied) >> PAGE_SHIFT,
+					     (pos + n - 1) >> PAGE_SHIFT, last);
+			err = vpm_data_copy(mapping, pos + copied, n - copied,
+					    to, VPM_FETCHPAGE, NULL, 0, S_READ);
+			copied = before - iov_iter_count(to);
+		}
 		pos += copied;
 		done += copied;
 		if (err)
@@ -167,14 +180,28 @@ static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
  * end of file.  See "Locking and ordering" in Documentation/vpmfs.rst.
  */
 struct vpmfs_wrip_ctx {
+	struct folio *folio;	/* the pass's page, locked */
 	bool allocated;		/* this pass's begin allocated the block */
 };
 
+/*
+ * PG_mappedtodisk on a vpmfs page without buffers: its block is
+ * allocated (published or not).  block_write_begin() keeps the same fact
+ * in a mapped buffer head, so that an overwrite of a cached page never
+ * asks get_block again; wrip keeps it in the page flag, which
+ * mpage_read_folio() sets for a page read from its block.  Blocks are
+ * only freed with their pages (truncation removes the pages first and
+ * keeps the block of the page that holds the new end of file), or by
+ * wrip_end below for the page it allocated for, whose flag it clears.  A
+ * stale flag could only skip this early allocation: writeback maps every
+ * page again through vpmfs_get_block().
+ */
 static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
-			    size_t len, void *priv)
+			    size_t len, const struct vmap *vml, void *priv)
 {
 	struct vpmfs_wrip_ctx *ctx = priv;
 	struct inode *inode = mapping->host;
+	struct folio *folio = page_folio(vpm_vmap_page(&vml[0]));
 	bool allocated;
 	u32 pblk;
 	int err;
@@ -184,7 +211,10 @@ static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
 	 * retry after a fault finds the block an earlier pass allocated and
 	 * kept data in: that one is not this pass's to give back.
 	 */
+	ctx->folio = folio;
 	ctx->allocated = false;
+	if (folio_test_mappedtodisk(folio))
+		return 0;
 	err = vpmfs_map_block(inode, off >> VPMFS_BLOCK_SHIFT, true, &pblk,
 			      &allocated);
 	if (err)
@@ -194,6 +224,8 @@ static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
 		clean_bdev_aliases(inode->i_sb->s_bdev, pblk, 1);
 		ctx->allocated = true;
 	}
+	if (!folio_buffers(folio))
+		folio_set_mappedtodisk(folio);
 	return 0;
 }
 
@@ -210,6 +242,7 @@ static void vpmfs_wrip_end(struct address_space *mapping, loff_t off,
 		 */
 		if (ctx->allocated) {
 			vpmfs_unmap_block(inode, off >> VPMFS_BLOCK_SHIFT);
+			folio_clear_mappedtodisk(ctx->folio);
 			ctx->allocated = false;
 		}
 		return;
