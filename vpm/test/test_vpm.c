@@ -681,6 +681,124 @@ struct tv_unmap_work {
 	struct completion done;
 };
 
+/* Check @len bytes read from @pos: the pattern, or zeroes in page @hole. */
+static int tv_check_read(const u8 *buf, loff_t pos, size_t len, pgoff_t hole)
+{
+	size_t j;
+
+	for (j = 0; j < len; j += 31) {
+		loff_t at = pos + j;
+		u8 want = at >> PAGE_SHIFT == hole ? 0 : tv_pattern(at);
+
+		if (buf[j] != want) {
+			pr_err("read mismatch at %lld: %u != %u\n", at, buf[j],
+			       want);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* vpm_data_copy() of [@pos, @pos + @len) into @buf with @fetch. */
+static int tv_copy_in(u8 *buf, loff_t pos, size_t len, int fetch,
+		      size_t *copied)
+{
+	struct iov_iter iter;
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	int ret;
+
+	memset(buf, 0xee, len);
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	ret = vpm_data_copy(tv_mapping, pos, len, &iter, fetch, NULL, 0,
+			    S_READ);
+	*copied = len - iov_iter_count(&iter);
+	return ret;
+}
+
+/*
+ * The read fast path and VPM_CACHEDONLY: a cached-only copy stops, with
+ * no error, before a page that is not cached (a hole, page 2) and before
+ * one marked for readahead, and copies no byte of either; VPM_FETCHPAGE
+ * copies on past both (reading the hole as zeroes); S_WRITE is refused.
+ */
+static int test_cached_only(void)
+{
+	size_t len = 4 * PAGE_SIZE, copied;
+	loff_t pos = 3 * PAGE_SIZE;
+	struct iov_iter iter;
+	struct kvec kv;
+	struct folio *f;
+	u8 *buf, *page;
+	int ret, j;
+
+	buf = kvmalloc(len, GFP_KERNEL);
+	page = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf || !page) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* pages 0, 1 and 3; page 2 a hole that nobody has read */
+	ret = tv_fill(2);
+	for (j = 0; !ret && j < PAGE_SIZE; j++)
+		page[j] = tv_pattern(pos + j);
+	if (!ret && kernel_write(tv_file, page, PAGE_SIZE, &pos) != PAGE_SIZE)
+		ret = -EIO;
+	if (ret)
+		goto out;
+
+	/* from 100 bytes in: the part of page 0 and page 1, not the hole */
+	ret = tv_copy_in(buf, 100, len - 100, VPM_CACHEDONLY, &copied);
+	if (TV_NE(ret, 0) || TV_NE(copied, 2 * PAGE_SIZE - 100) ||
+	    tv_check_read(buf, 100, copied, ULONG_MAX) ||
+	    TV_NE(buf[copied], 0xee)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = tv_copy_in(buf, 0, len, VPM_FETCHPAGE, &copied);
+	if (TV_NE(ret, 0) || TV_NE(copied, len) ||
+	    tv_check_read(buf, 0, len, 2)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	/* page 1 marked for readahead: the cached-only copy stops there */
+	f = filemap_get_folio(tv_mapping, 1);
+	if (TV_BAD(!IS_ERR_OR_NULL(f))) {
+		ret = -EINVAL;
+		goto out;
+	}
+	folio_set_readahead(f);
+	ret = tv_copy_in(buf, 0, len, VPM_CACHEDONLY, &copied);
+	if (TV_NE(ret, 0) || TV_NE(copied, PAGE_SIZE))
+		ret = -EINVAL;
+	if (!ret) {
+		ret = tv_copy_in(buf, 0, len, VPM_FETCHPAGE, &copied);
+		if (TV_NE(ret, 0) || TV_NE(copied, len) ||
+		    tv_check_read(buf, 0, len, 2))
+			ret = -EINVAL;
+	}
+	folio_clear_readahead(f);
+	folio_put(f);
+	if (ret)
+		goto out;
+
+	/* cached-only is for reads */
+	kv.iov_base = buf;
+	kv.iov_len = PAGE_SIZE;
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, PAGE_SIZE);
+	ret = vpm_data_copy(tv_mapping, 0, PAGE_SIZE, &iter, VPM_CACHEDONLY,
+			    NULL, 0, S_WRITE);
+	if (TV_NE(ret, -EINVAL) || TV_NE(iov_iter_count(&iter), PAGE_SIZE)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = 0;
+out:
+	kvfree(buf);
+	kfree(page);
+	return ret;
+}
+
 static int tv_unmap_thread(void *arg)
 {
 	struct tv_unmap_work *w = arg;
@@ -995,16 +1113,63 @@ static u64 tv_bench_vpm(int rounds, int npg)
 }
 
 /*
+ * ns per page of @rounds passes of 64-byte reads of pages [0, @npg):
+ * vpm_data_copy() (@vpm), or what filemap_read() does per folio at the
+ * least (a lookup, the copy, the put).
+ */
+static u64 tv_bench_copy(int rounds, int npg, bool vpm)
+{
+	char buf[64];
+	u64 t0 = ktime_get_ns();
+	struct iov_iter iter;
+	struct kvec kv;
+	int r, i;
+
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < npg; i++) {
+			loff_t off = ((loff_t)i << PAGE_SHIFT) + 1024;
+			struct folio *f;
+
+			kv.iov_base = buf;
+			kv.iov_len = sizeof(buf);
+			iov_iter_kvec(&iter, ITER_DEST, &kv, 1, sizeof(buf));
+			if (vpm) {
+				vpm_data_copy(tv_mapping, off, sizeof(buf),
+					      &iter, VPM_FETCHPAGE, NULL, 0,
+					      S_READ);
+				continue;
+			}
+			f = filemap_get_folio(tv_mapping, i);
+			if (IS_ERR_OR_NULL(f))
+				continue;
+			copy_page_to_iter(folio_page(f, 0), 1024, sizeof(buf),
+					  &iter);
+			folio_put(f);
+		}
+	return div_u64(ktime_get_ns() - t0, rounds * npg);
+}
+
+/* "name N ns/page (R.RRx)" against @base */
+static void tv_bench_print(const char *name, u64 ns, u64 base)
+{
+	pr_info("bench: %s %llu ns/page (%llu.%02llux)\n", name, ns,
+		div_u64(ns, base ?: 1), div_u64(ns * 100, base ?: 1) % 100);
+}
+
+/*
  * Per-page cost of a vpm hit and miss against filemap_get_folio() +
- * folio_put() on the same pages.  A measurement, not a test: it prints.
- * Misses are measured by cycling through eight times as many pages as
- * there are slots, so only with a small cache (vpm_cache_slots <= 1024).
+ * folio_put() on the same pages: vpm_map_pages() + vpm_unmap_pages() of
+ * one page, and a 64-byte vpm_data_copy() (the read fast path) against a
+ * lookup, the same copy and the put.  A measurement, not a test: it
+ * prints.  Misses are measured by cycling through eight times as many
+ * pages as there are slots, so only with a small cache (vpm_cache_slots
+ * <= 1024).
  */
 static void tv_bench(void)
 {
 	u64 nslots = vpm_stat_get("slots");
 	int rounds = 2000, npg = 64, r, i;
-	u64 t0, base, hit, miss = 0;
+	u64 t0, base, hit, miss = 0, cbase, chit, cmiss = 0;
 
 	if (nslots && nslots <= 1024)
 		npg = 8 * nslots;
@@ -1030,9 +1195,17 @@ static void tv_bench(void)
 		nslots, base, hit, div_u64(hit, base ?: 1),
 		div_u64(hit * 100, base ?: 1) % 100);
 	if (miss)
-		pr_info("bench: vpm miss %llu ns/page (%llu.%02llux)\n", miss,
-			div_u64(miss, base ?: 1),
-			div_u64(miss * 100, base ?: 1) % 100);
+		tv_bench_print("vpm miss", miss, base);
+
+	cbase = tv_bench_copy(rounds, min(npg, 64), false);
+	if (npg > 64)
+		cmiss = tv_bench_copy(rounds, npg, true);
+	chit = tv_bench_copy(rounds, min(npg, 64), true);
+	pr_info("bench: filemap_get_folio+64 B copy+folio_put %llu ns/page\n",
+		cbase);
+	tv_bench_print("vpm_data_copy 64 B hit", chit, cbase);
+	if (cmiss)
+		tv_bench_print("vpm_data_copy 64 B miss", cmiss, cbase);
 }
 
 static void tv_run(const char *name, int (*fn)(void))
@@ -1078,6 +1251,7 @@ static int __init test_vpm_init(void)
 		tv_run("data_copy", test_data_copy);
 		tv_run("user_fault", test_user_fault);
 	}
+	tv_run("cached_only", test_cached_only);
 	tv_run("sync", test_sync);
 	tv_run("cross_thread_unmap", test_cross_thread_unmap);
 	tv_run("no_pin", test_no_pin);

@@ -866,6 +866,53 @@ out:
 	tvc_case_end();
 }
 
+/*
+ * The hint table is two-way: two pages whose hashes name the same pair
+ * of buckets both keep their hints (one way would let the second evict
+ * the first on every pass), and a third evicts the one not hit since it
+ * was entered.  Pages of one pair are found with a scratch cache: the
+ * pair is the bucket a page was published in, halved.
+ */
+static void tvc_test_two_way(int arg)
+{
+	struct address_space *m = tvc_mapping_create(256);
+	struct folio *fp, *fq, *fr;
+	pgoff_t p[3], i;
+	u32 *tab = NULL;
+	int n = 0;
+
+	if (!TVC_CHECK(m, "mapping"))
+		goto out;
+	tab = tvc_bucket_table(m, 8);
+	for (i = 1; tab && i < 256 && n < 2; i++)
+		if (tab[i] != U32_MAX && tab[i] >> 1 == tab[0] >> 1)
+			p[1 + n++] = i;
+	if (!TVC_CHECK(tab && n == 2, "no two pages sharing page 0's pair"))
+		goto out;
+	p[0] = 0;
+	if (!tvc_cache_up(8, 1))
+		goto out;
+	fp = tvc_enter(m, p[0]);
+	fq = tvc_enter(m, p[1]);
+	TVC_CHECK(tvc_peek(m, p[0], fp), "page %lu lost its hint to page %lu",
+		  p[0], p[1]);
+	TVC_CHECK(tvc_peek(m, p[1], fq), "page %lu has no hint", p[1]);
+	/* page p[0] hit, p[1] not: the third page replaces p[1] */
+	TVC_CHECK(tvc_hit(m, p[0], fp), "hit page %lu", p[0]);
+	fr = tvc_enter(m, p[2]);
+	TVC_CHECK(tvc_peek(m, p[2], fr), "page %lu has no hint", p[2]);
+	TVC_CHECK(tvc_peek(m, p[0], fp),
+		  "page %lu, which was hit, lost its hint", p[0]);
+	TVC_CHECK(tvc_peek(m, p[1], NULL), "page %lu, not hit, kept its hint",
+		  p[1]);
+	tvc_check_cache("two-way");
+	tvc_cache_down();
+out:
+	kfree(tab);
+	tvc_mapping_destroy(m);
+	tvc_case_end();
+}
+
 /* Fault injection: contend_mtbf and steals_mtbf take their paths. */
 static void tvc_test_inject(int arg)
 {
@@ -987,6 +1034,7 @@ static const struct tvc_case tvc_cases[] = {
 	{ "lru", tvc_test_lru },
 	{ "rotor", tvc_test_rotor },
 	{ "contend", tvc_test_contend },
+	{ "two-way", tvc_test_two_way },
 	{ "inject", tvc_test_inject },
 	{ "sizing", tvc_test_sizing },
 };
