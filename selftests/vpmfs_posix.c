@@ -752,8 +752,8 @@ TEST_F_TIMEOUT(fs, enospc_recovery, 900)
 			ASSERT_EQ(ENOSPC, errno);
 		}
 		ASSERT_EQ(0, fsync(h));
-		ASSERT_EQ(0, pread(h, out, 100, PG) == 100 &&
-			     all_zero(out, 100) ? 0 : -1);
+		ASSERT_EQ(100, pread(h, out, 100, PG));
+		ASSERT_TRUE(all_zero(out, 100));
 		close(h);
 		ASSERT_EQ(0, unlink("hole2"));
 	}
