@@ -708,6 +708,25 @@ static noinline int vpm_copy_read_pass(struct address_space *mapping,
 }
 
 /*
+ * @folio is in the page cache but not uptodate: being read, by readahead
+ * most often.  Wait for the read as filemap_read() does (the folio is
+ * locked until its read completes), rather than send the rest of the
+ * window through getpage.  False when it is still not uptodate (a read
+ * error, or nobody is reading it: getpage reads it and reports the
+ * error), was truncated meanwhile, or a fatal signal came.
+ */
+static bool vpm_wait_read(struct address_space *mapping, struct folio *folio)
+{
+	bool ok;
+
+	if (folio_lock_killable(folio))
+		return false;
+	ok = folio->mapping == mapping && folio_test_uptodate(folio);
+	folio_unlock(folio);
+	return ok;
+}
+
+/*
  * The read fast path: copy from the pages that are cached and uptodate,
  * one at a time, without building a mapping list.  A hit is the cache's
  * lock-free lookup (a hash probe and a speculative folio reference, no
@@ -716,13 +735,15 @@ static noinline int vpm_copy_read_pass(struct address_space *mapping,
  * what a vpm_map_pages() + vpm_unmap_pages() pair of one page would do,
  * without the list.  A page the cache does not know is looked up in the
  * page cache, copied and remembered (a miss), so one lost hint costs one
- * page-cache lookup, not a mapped pass over the pages after it.  Stops
- * at the first page that would need reading (the caller maps the rest the
- * long way, with getpage), or that carries a readahead mark, or when the
- * buffer faults (*@faulted).  Returns the bytes copied.
+ * page-cache lookup, not a mapped pass over the pages after it.  With
+ * @wait, a page being read is waited for.  Stops at the first page that
+ * would need reading (the caller maps the rest the long way, with
+ * getpage), or that carries a readahead mark, or when the buffer faults
+ * (*@faulted).  Returns the bytes copied.
  */
 static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
-			      size_t len, struct iov_iter *iter, bool *faulted)
+			      size_t len, struct iov_iter *iter, bool wait,
+			      bool *faulted)
 {
 	size_t done = 0;
 
@@ -742,7 +763,8 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 			folio = filemap_get_folio(mapping, index);
 			if (IS_ERR_OR_NULL(folio))
 				break;
-			if (unlikely(!folio_test_uptodate(folio))) {
+			if (unlikely(!folio_test_uptodate(folio)) &&
+			    (!wait || !vpm_wait_read(mapping, folio))) {
 				folio_put(folio);
 				break;
 			}
@@ -840,7 +862,9 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 		return -EINVAL;
 	if (rw == S_READ && fetchpage && len) {
 		faulted = false;
-		copied = vpm_read_cached(mapping, off, len, iter, &faulted);
+		copied = vpm_read_cached(mapping, off, len, iter,
+					 !(fetchpage & VPM_CACHEDONLY),
+					 &faulted);
 		off += copied;
 		len -= copied;
 		if (faulted)
