@@ -827,6 +827,7 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
  * the vpm cache knows: a hash probe, a speculative folio reference and the
  * copy; no mapping list), and maps the rest as vpm_map_pages() does, up
  * to 16 pages per pass.
+ *
  * For S_WRITE the copy runs with page faults disabled, so a buffer that is
  * an mmap of the same file cannot deadlock; the caller faults the buffer
  * in first, as generic_perform_write() does (if it does not, the first

@@ -46,9 +46,9 @@ static bool vpmfs_use_vpm(struct inode *inode)
  *
  * rdip first copies what is cached (VPM_CACHEDONLY), which stops at the
  * first page that is absent or not uptodate or that carries the marker,
- * so a cached chunk costs no probe at all.  From where
- * that copy stopped, the probes are RCU lookups, with a reference taken
- * only on a marked page: that page, unless the previous read ended in it
+ * so a cached chunk costs no probe at all.  From where that copy stopped,
+ * the probes are RCU lookups, with a reference taken only on a marked
+ * page: that page, unless the previous read ended in it
  * (ra->prev_pos, kept as filemap_read() keeps it; there is nothing to
  * start there, so a loop of small reads of one page costs no lookup), and
  * a later page of the chunk only where the current window put its marker.
