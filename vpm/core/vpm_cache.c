@@ -583,8 +583,13 @@ int vpm_cache_init(void)
 		fl->vpm_releq = &fl->vpm_freeq[VPMRELEQ];
 	}
 
-	/* A pair of buckets per slot keeps collisions (lost hints) rare. */
-	vpmd.hashbits = ilog2(roundup_pow_of_two(nslots)) + 1;
+	/*
+	 * A pair of buckets per slot keeps collisions (lost hints) rare; at
+	 * least two pairs, since vpm_hash() takes hashbits - 1 bits and
+	 * hash_long() is undefined for 0.
+	 */
+	vpmd.hashbits = max_t(unsigned int,
+			      ilog2(roundup_pow_of_two(nslots)) + 1, 2);
 	vpmd.hash = kvcalloc(1UL << vpmd.hashbits, sizeof(*vpmd.hash),
 			     GFP_KERNEL);
 	if (!vpmd.hash)

@@ -978,12 +978,16 @@ out:
 }
 
 /*
- * Sizing by vpm_cache_slots (two hash buckets a slot) and the rounding
- * and clamping of vpm_nfreelist for the CPUs there are.
+ * Sizing by vpm_cache_slots (two hash buckets a slot, at least two pairs)
+ * and the rounding and clamping of vpm_nfreelist for the CPUs there are.
+ * Each size is used once: a page entered is found.
  */
 static void tvc_test_sizing(int arg)
 {
-	static const u32 slots[][2] = { { 1, 1 }, { 5, 4 }, { 8, 4 }, { 9, 5 } };
+	static const u32 slots[][2] = { { 1, 2 }, { 2, 2 }, { 5, 4 }, { 8, 4 },
+					{ 9, 5 } };
+	struct address_space *m = tvc_mapping_create(4);
+	struct folio *f;
 	unsigned int ncpus = num_possible_cpus();
 	unsigned int maxfl = roundup_pow_of_two(2 * ncpus);
 	const struct {
@@ -1006,9 +1010,18 @@ static void tvc_test_sizing(int arg)
 			  vpmd.hashbits == slots[i][1],
 			  "%u slots: %d, %u slots, %u bits", slots[i][0], err,
 			  vpmd.nslots, vpmd.hashbits);
-		if (!err)
-			tvc_cache_down();
+		if (err)
+			continue;
+		if (m) {
+			f = tvc_enter(m, 1);
+			TVC_CHECK(f && tvc_hit(m, 1, f),
+				  "%u slots: the page entered is not found",
+				  slots[i][0]);
+			tvc_truncate(m, 1);
+		}
+		tvc_cache_down();
 	}
+	tvc_mapping_destroy(m);
 	for (i = 0; i < ARRAY_SIZE(fl); i++) {
 		tvc_knobs_reset();
 		tvc_cache_event(TVC_BEFORE_INIT);
