@@ -73,6 +73,6 @@ cat "$work"/*.res
 for t in "${lane_a[@]}" "${lane_b[@]}"; do
 	grep -q FAILED "$work/$t.res" 2>/dev/null || continue
 	echo "# ---- debug: $t failed; the end of its output:"
-	tail -n 25 "$work/$t.out"
+	tail -n 90 "$work/$t.out"
 done
 exit $rc
