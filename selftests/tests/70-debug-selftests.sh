@@ -36,7 +36,7 @@ export VPM_NOPIN_WRITE=${VPM_NOPIN_WRITE:-128M}
 # leaves a host CPU idle; see scripts/check).  Each lane runs its tests
 # in turn; the tests' output is printed test by test at the end, then the
 # summary, then the tail of each failed test's output again (make check
-# shows the last 40 lines of a failed step).
+# shows the last 120 lines of a failed step).
 mkdir -p "$top/build/check"
 work=$(mktemp -d "$top/build/check/debug-lanes.XXXXXX")
 trap 'rm -rf "$work"' EXIT
