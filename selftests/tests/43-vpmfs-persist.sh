@@ -8,7 +8,7 @@
 #          modes, links, owners, mtimes, md5 sums, link targets).
 #  host:   fsck.vpmfs must find the image clean (exit 0).
 #  boot 2: check the manifest, change things (rename, unlink, truncate,
-#          append), print the new manifest, then sync and power off
+#          append), print the new manifest, then sync and stop the VM
 #          WITHOUT umount.
 #  host:   fsck.vpmfs -n must find nothing wrong except the not-clean
 #          state (exit 4 with only that message), -y fixes it (exit 1),
