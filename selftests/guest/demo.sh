@@ -35,4 +35,4 @@ echo "-- /sys/kernel/debug/vpm/stats:"
 paste -sd" " /sys/kernel/debug/vpm/stats | fold -s -w 100
 echo "-- vpmstat:"; vpmstat
 umount /mnt/vpmfs
-echo "-- unmounted; powering off"
+echo "-- unmounted; stopping the VM"

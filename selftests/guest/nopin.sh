@@ -304,7 +304,7 @@ sc_migrate() {
 		return
 	fi
 	if [ "$(cat /sys/devices/system/node/has_memory)" != 0-1 ]; then
-		why="; two NUMA nodes with memory needed, has_memory: $(cat /sys/devices/system/node/has_memory) (VMTEST_QEMU_ARGS, see 48-vpm-nopin.sh)"
+		why="; two NUMA nodes with memory needed, has_memory: $(cat /sys/devices/system/node/has_memory) (QEMU -numa nodes in VMTEST_QEMU_ARGS, or numa=fake=2 without ACPI: see 48-vpm-nopin.sh)"
 		return
 	fi
 	ok0=$(vmstat pgmigrate_success) fail0=$(vmstat pgmigrate_fail)

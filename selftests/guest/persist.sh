@@ -70,7 +70,7 @@ change)
 	cd /
 	manifest | sed "s/^M /N /"
 	sync
-	# no umount: the guest powers off with the file system mounted
+	# no umount: the VM stops with the file system mounted
 	;;
 check)
 	mount_vpmfs "$dev" /mnt/v

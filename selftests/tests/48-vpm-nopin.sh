@@ -11,7 +11,9 @@
 # reloaded with vpm_cache_slots=2048, hence --no-load).
 #
 # The guest has two NUMA nodes of 512 MiB with one CPU each (one socket
-# per CPU, so that the scheduler sees no LLC shared across nodes).
+# per CPU, so that the scheduler sees no LLC shared across nodes); on the
+# debug kernel, which has no ACPI, two emulated nodes (numa=fake=2) with
+# both CPUs on the first.
 #
 #   VMTEST_KERNEL      as for scripts/vmtest (stock by default)
 #   VPM_NOPIN_MODES    copy modes (default "vpm generic")
