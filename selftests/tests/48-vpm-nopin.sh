@@ -12,8 +12,8 @@
 #
 # The guest has two NUMA nodes of 512 MiB with one CPU each (one socket
 # per CPU, so that the scheduler sees no LLC shared across nodes); on the
-# debug kernel, which has no ACPI, two emulated nodes (numa=fake=2) with
-# both CPUs on the first.
+# debug kernel, which has no ACPI, two emulated nodes (numa=fake=2) of
+# which both CPUs are part (node0 and node1 cpulist 0-1).
 #
 #   VMTEST_KERNEL      as for scripts/vmtest (stock by default)
 #   VPM_NOPIN_MODES    copy modes (default "vpm generic")
