@@ -151,6 +151,8 @@ static struct {
 	const char *steal_cmd;
 	const char *only;
 	int verbose;
+	int fixed_order;	/* --order fixed: vpm first in every round */
+	int aa;			/* --aa: both directories in the same mode */
 } opt = {
 	.pairs = 21,
 	.target = 0.15,
@@ -290,6 +292,9 @@ static void read_cache_shape(unsigned long long *shape)
 
 /* ---- set-up ---- */
 
+/* --aa: the copy mode each directory turned out to have (0: vpm) */
+static int aa_mode[2];
+
 static void check_mount(int side)
 {
 	static const char * const want[2] = { "copy=vpm", "copy=generic" };
@@ -313,6 +318,12 @@ static void check_mount(int side)
 				real, type);
 			continue;
 		}
+		if (opt.aa) {
+			/* A/A: the same mode on both sides, whichever it is */
+			if (strstr(opts, want[0]))
+				found |= 2;
+			continue;
+		}
 		if (!strstr(opts, want[side]))
 			die("%s is mounted with %s; --dir-%c needs %s", real,
 			    opts, 'a' + side, want[side]);
@@ -321,6 +332,8 @@ static void check_mount(int side)
 	if (!found)
 		fprintf(stderr, "vpmbench: warning: %s is not a mount point\n",
 			real);
+	if (opt.aa)
+		aa_mode[side] = found & 2 ? 0 : 1;
 }
 
 static void write_file(int side, int f)
@@ -788,8 +801,18 @@ static void run_workload(struct workload *w)
 	for (side = 0; side < NSIDES; side++)
 		timed_run(w, side, 0);			/* warm-up */
 	for (i = 0; i < opt.pairs; i++) {
-		for (side = 0; side < NSIDES; side++)
-			w->v[side][i] = timed_run(w, side, 1);
+		/*
+		 * Whoever runs first in a round runs after the memcpy and
+		 * movsb runs of the last one: alternate who that is, so that
+		 * an advantage of either place is in both sides' figures.
+		 */
+		int swap = !opt.fixed_order && (i & 1);
+
+		for (side = 0; side < NSIDES; side++) {
+			int s = side < SIDE_MEM && swap ? !side : side;
+
+			w->v[s][i] = timed_run(w, s, 1);
+		}
 		w->ratio[i] = w->v[SIDE_VPM][i] / w->v[SIDE_GEN][i];
 		w->n = i + 1;
 		if (opt.verbose)
@@ -914,6 +937,11 @@ static void json_meta(FILE *f)
 		(long long)MIB);
 	fprintf(f, "    \"pairs\": %d,\n    \"target_run_s\": %g,\n",
 		opt.pairs, opt.target);
+	fprintf(f, "    \"order\": \"%s\",\n",
+		opt.fixed_order ? "fixed" : "alternate");
+	if (opt.aa)
+		fprintf(f, "    \"aa\": \"copy=%s on both\",\n",
+			aa_mode[0] ? "generic" : "vpm");
 	fprintf(f, "    \"file_mib\": %zu,\n    \"big_file_mib\": %zu,\n",
 		opt.size / MIB, opt.big / MIB);
 	fprintf(f, "    \"vpm_cache\": {\"slots\": %llu, ", cache0[0]);
@@ -1196,6 +1224,11 @@ static void print_help(FILE *f)
 		"  -o, --only LIST        comma-separated workloads\n"
 		"  -m, --meta-file FILE   KEY=VALUE lines copied into the JSON meta\n"
 		"  -j, --json FILE        write the results as JSON (- for stdout)\n"
+		"  -O, --order ORDER      alternate (default): the two file systems\n"
+		"                         take turns at running first in a round;\n"
+		"                         fixed: vpm first in every round\n"
+		"  -A, --aa               A/A run: both directories in the same copy\n"
+		"                         mode (either); measures the method's bias\n"
 		"  -v, --verbose          print every pair\n"
 		"  -h, --help             this text\n"
 		"\nworkloads:\n", MAX_PAIRS);
@@ -1216,13 +1249,15 @@ static void parse_args(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "meta-file", required_argument, NULL, 'm' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "order", required_argument, NULL, 'O' },
+		{ "aa", no_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "a:b:p:t:s:B:S:o:m:j:vh", lo,
+	while ((c = getopt_long(argc, argv, "a:b:p:t:s:B:S:o:m:j:O:Avh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -1254,6 +1289,18 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'j':
 			opt.json = optarg;
+			break;
+		case 'O':
+			if (!strcmp(optarg, "fixed")) {
+				opt.fixed_order = 1;
+			} else if (strcmp(optarg, "alternate")) {
+				fprintf(stderr, "vpmbench: --order: alternate or fixed, not %s\n",
+					optarg);
+				exit(2);
+			}
+			break;
+		case 'A':
+			opt.aa = 1;
 			break;
 		case 'v':
 			opt.verbose = 1;
@@ -1295,6 +1342,9 @@ int main(int argc, char **argv)
 		meta_text = read_text(opt.meta_file);
 	check_mount(0);
 	check_mount(1);
+	if (opt.aa && aa_mode[0] != aa_mode[1])
+		die("--aa: %s and %s are mounted with different copy modes",
+		    opt.dir[0], opt.dir[1]);
 	setup_files();
 	read_cache_shape(cache0);
 	fprintf(stderr, "vpmbench: files written and verified, %.1f s\n",

@@ -24,6 +24,10 @@
 #define VPMALLOCQ		0
 #define VPMRELEQ		1
 
+/* Pages per run of consecutive hash pairs (vpm_hash()). */
+#define VPM_HASH_RUN_SHIFT	5
+#define VPM_HASH_RUN		BIT(VPM_HASH_RUN_SHIFT)
+
 #define VPMAP_MAGIC		0x56504d41	/* "VPMA" */
 #define VPMFREE_MAGIC		0x56504d46	/* "VPMF" */
 

@@ -913,6 +913,54 @@ out:
 	tvc_case_end();
 }
 
+/*
+ * Consecutive pages take consecutive pairs of the table: in an aligned
+ * run of VPM_HASH_RUN pages each page's pair follows the one before
+ * (modulo the table), so a sequential copy reads the table a line after
+ * another.  The runs are spread over the table, and start anywhere in
+ * it: a table that put the first page of every run (page 0 of every
+ * file) at a multiple of VPM_HASH_RUN would crowd small files into a
+ * 32nd of the pairs.
+ */
+static void tvc_test_hash_runs(int arg)
+{
+	const u32 nslots = 2048, npairs = 2048;	/* 4096 buckets */
+	const unsigned long nruns = 16, npages = nruns * VPM_HASH_RUN;
+	struct address_space *m = tvc_mapping_create(npages);
+	unsigned long i;
+	int adjacent = 0;
+	u32 *tab = NULL, starts = 0;
+
+	if (!TVC_CHECK(m, "mapping"))
+		goto out;
+	tab = tvc_bucket_table(m, nslots);
+	if (!TVC_CHECK(tab, "bucket table"))
+		goto out;
+	for (i = 0; i < npages; i++) {
+		u32 pair = tab[i] >> 1, next = i ? tab[i - 1] >> 1 : 0;
+
+		next = (next + 1) & (npairs - 1);
+		if (i % VPM_HASH_RUN) {
+			TVC_CHECK(pair == next, "page %lu: pair %u, not %u", i,
+				  pair, next);
+			continue;
+		}
+		starts |= BIT(pair & (VPM_HASH_RUN - 1));
+		if (i && pair == next)
+			adjacent++;
+	}
+	TVC_CHECK(adjacent < 3, "%d of %lu runs follow the one before",
+		  adjacent, nruns - 1);
+	/* more than one bit: not every run starts at the same offset */
+	TVC_CHECK(starts & (starts - 1),
+		  "%lu runs all start at one offset of a run of pairs (%#x)",
+		  nruns, starts);
+out:
+	kfree(tab);
+	tvc_mapping_destroy(m);
+	tvc_case_end();
+}
+
 /* Fault injection: contend_mtbf and steals_mtbf take their paths. */
 static void tvc_test_inject(int arg)
 {
@@ -1048,6 +1096,7 @@ static const struct tvc_case tvc_cases[] = {
 	{ "rotor", tvc_test_rotor },
 	{ "contend", tvc_test_contend },
 	{ "two-way", tvc_test_two_way },
+	{ "hash-runs", tvc_test_hash_runs },
 	{ "inject", tvc_test_inject },
 	{ "sizing", tvc_test_sizing },
 };
