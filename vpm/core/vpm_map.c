@@ -216,13 +216,71 @@ retry:
 	return 0;
 }
 
+/* Pages vpm_read_cached() looks up in one RCU read-side section. */
+#define VPM_READ_BATCH	16
+
+/*
+ * Find pages @index to @index + @n - 1 of @mapping in one RCU read-side
+ * section, as filemap_get_read_batch() finds a batch of folios: each
+ * through the vpm cache first (*@hits gets a bit for each found that
+ * way), else in the page cache, where a run of misses steps through the
+ * xarray from one page to the next instead of walking it from the top
+ * for each.  Stops at the first page that is not in the page cache.
+ * Returns how many were found, each referenced, in @fl; a page of a large
+ * folio gets its own reference.  The page-cache folios may be locked or
+ * not uptodate: the caller checks.
+ */
+static int vpm_find_batch(struct address_space *mapping, pgoff_t index,
+			  int n, struct folio **fl, u32 *hits)
+{
+	XA_STATE(xas, &mapping->i_pages, index);
+	bool next = false;	/* xas is on page i - 1, an order-0 folio */
+	struct folio *folio;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		folio = vpm_cache_lookup(mapping, index + i);
+		if (folio) {
+			*hits |= BIT(i);
+			fl[i] = folio;
+			next = false;
+			continue;
+		}
+		for (;;) {
+			if (next) {
+				folio = xas_next(&xas);
+				next = false;
+			} else {
+				xas_set(&xas, index + i);
+				folio = xas_load(&xas);
+			}
+			if (xas_retry(&xas, folio))
+				continue;
+			if (!folio || xa_is_value(folio))
+				goto out;
+			if (!folio_try_get(folio))
+				continue;
+			/* (as filemap_get_entry(): still the page's folio?) */
+			if (likely(folio == xas_reload(&xas)))
+				break;
+			folio_put(folio);
+		}
+		fl[i] = folio;
+		next = !folio_test_large(folio);
+	}
+out:
+	rcu_read_unlock();
+	return i;
+}
+
 /*
  * The fetch path's fast case: every page present and uptodate.  Returns
  * the number of pages found that way; the caller falls back to
  * vpm_getpage() for the whole range if it is short.  Found folios are
- * referenced, and locked for S_WRITE.  The cache is asked first, page by
- * page, and the page cache from the first page it does not know; *@hits
- * gets a bit for each page the cache found.
+ * referenced, and locked for S_WRITE.  Each page is asked of the cache
+ * first and of the page cache when the cache does not know it
+ * (vpm_find_batch()); *@hits gets a bit for each page the cache found.
  *
  * illumos also sends a page that is not in the vpm cache, or (for a
  * write) not yet modified, to VOP_GETPAGE, for the file system's
@@ -235,54 +293,13 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 			    int npages, struct folio **fl, u32 *hits,
 			    enum seg_rw rw)
 {
-	XA_STATE(xas, &mapping->i_pages, index);
 	struct folio *folio;
 	int i, n;
 
-	rcu_read_lock();
-	for (n = 0; n < npages; n++) {
-		folio = vpm_cache_lookup(mapping, index + n);
-		if (!folio)
-			break;
-		*hits |= BIT(n);
-		fl[n] = folio;
-	}
+	n = vpm_find_batch(mapping, index, npages, fl, hits);
 
-	/*
-	 * The rest in one walk of the page cache, as
-	 * filemap_get_read_batch() does; it stops at the first gap or large
-	 * folio (those go through filemap_get_folio() below).
-	 */
-	if (n < npages)
-		xas_set(&xas, index + n);
-	for (folio = n < npages ? xas_load(&xas) : NULL; n < npages;
-	     folio = xas_next(&xas)) {
-		if (xas_retry(&xas, folio))
-			continue;
-		if (!folio || xa_is_value(folio) || folio_test_large(folio))
-			break;
-		/* (after xas_reset() the next step reloads this index) */
-		if (!folio_try_get(folio)) {
-			xas_reset(&xas);
-			continue;
-		}
-		if (unlikely(folio != xas_reload(&xas))) {
-			folio_put(folio);
-			xas_reset(&xas);
-			continue;
-		}
-		fl[n++] = folio;
-	}
-	rcu_read_unlock();
-
-	for (i = 0; i < npages; i++) {
-		if (i < n) {
-			folio = fl[i];
-		} else {
-			folio = filemap_get_folio(mapping, index + i);
-			if (IS_ERR_OR_NULL(folio))
-				break;
-		}
+	for (i = 0; i < n; i++) {
+		folio = fl[i];
 		if (!folio_test_uptodate(folio))
 			goto miss;
 		if (rw == S_WRITE) {
@@ -297,8 +314,6 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 		}
 		fl[i] = folio;
 	}
-	if (unlikely(i < n))
-		vpm_put_folios(&fl[i], n - i, false);
 	return i;
 miss:
 	folio_put(folio);
@@ -728,77 +743,81 @@ static bool vpm_wait_read(struct address_space *mapping, struct folio *folio)
 
 /*
  * The read fast path: copy from the pages that are cached and uptodate,
- * one at a time, without building a mapping list.  A hit is the cache's
- * lock-free lookup (a hash probe and a speculative folio reference, no
- * page-cache walk), the copy from the direct map, and the reference
- * dropped: less work per page than filemap_read()'s batch lookup, and
- * what a vpm_map_pages() + vpm_unmap_pages() pair of one page would do,
- * without the list.  A page the cache does not know is looked up in the
- * page cache, copied and remembered (a miss), so one lost hint costs one
- * page-cache lookup, not a mapped pass over the pages after it.  With
- * @wait, a page being read is waited for.  Stops at the first page that
- * would need reading (the caller maps the rest the long way, with
- * getpage), or that carries a readahead mark, or when the buffer faults
- * (*@faulted).  Returns the bytes copied.
+ * without building a mapping list.  Pages are found a batch at a time
+ * (vpm_find_batch(): for a page the vpm cache knows, a hash probe and a
+ * speculative folio reference, no page-cache walk) and then copied from
+ * the direct map one by one, each reference dropped after its copy.  A
+ * page the cache does not know is found in the page cache, copied and
+ * remembered (a miss), so one lost hint costs one page-cache lookup, and
+ * a run of them a walk of the xarray, not a mapped pass.  With @wait, a
+ * page being read is waited for.  Stops at the first page that would need
+ * reading (the caller maps the rest the long way, with getpage), or that
+ * carries a readahead mark, or when the buffer faults (*@faulted).
+ * Returns the bytes copied.
  */
 static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 			      size_t len, struct iov_iter *iter, bool wait,
 			      bool *faulted)
 {
+	struct folio *fl[VPM_READ_BATCH];
 	size_t done = 0;
+	int i = 0, n = 0;
 
 	while (len) {
 		pgoff_t index = off >> PAGE_SHIFT;
 		size_t pon = off & ~PAGE_MASK;
-		size_t n = min_t(size_t, len, PAGE_SIZE - pon), c;
+		size_t pn = min_t(size_t, len, PAGE_SIZE - pon), c;
 		struct folio *folio;
 		struct page *page;
-		bool hit = true;
+		u32 hits = 0;
 
-		rcu_read_lock();
-		folio = vpm_cache_lookup(mapping, index);
-		rcu_read_unlock();
-		if (!folio) {
-			hit = false;
-			folio = filemap_get_folio(mapping, index);
-			if (IS_ERR_OR_NULL(folio))
-				break;
+		n = DIV_ROUND_UP(pon + len, PAGE_SIZE);
+		n = vpm_find_batch(mapping, index, min(n, VPM_READ_BATCH), fl,
+				   &hits);
+		for (i = 0; i < n; i++, index++) {
+			folio = fl[i];
 			if (unlikely(!folio_test_uptodate(folio)) &&
-			    (!wait || !vpm_wait_read(mapping, folio))) {
-				folio_put(folio);
-				break;
+			    (!wait || !vpm_wait_read(mapping, folio)))
+				goto stop;
+			/* the caller's readahead starts here (VPM_CACHEDONLY) */
+			if (unlikely(folio_test_readahead(folio)))
+				goto stop;
+			if (!done)
+				VPM_STAT(GETMAP);
+			if (hits & BIT(i)) {
+				VPM_STAT(HITS);
+			} else if (vpmd.nslots) {
+				VPM_STAT(MISSES);
+				vpm_cache_enter(folio, index);
 			}
-		}
-		/* the caller's readahead starts here (VPM_CACHEDONLY) */
-		if (unlikely(folio_test_readahead(folio))) {
+			page = vpm_folio_page(folio, index);
+			/* (as in vpm_copy_once(): the copy stays in the page) */
+			if (likely(!PageHighMem(page)))
+				c = _copy_to_iter(page_address(page) + pon, pn,
+						  iter);
+			else
+				c = copy_page_to_iter(page, pon, pn, iter);
+			vpm_mark_read(folio);
 			folio_put(folio);
+			VPM_STAT(UNMAP);
+			done += c;
+			if (c < pn) {
+				*faulted = true;
+				i++;
+				goto stop;
+			}
+			off += pn;
+			len -= pn;
+			pon = 0;
+			pn = min_t(size_t, len, PAGE_SIZE);
+		}
+		/* a page that is not in the page cache: getpage's */
+		if (n < VPM_READ_BATCH)
 			break;
-		}
-		if (!done)
-			VPM_STAT(GETMAP);
-		if (hit) {
-			VPM_STAT(HITS);
-		} else if (vpmd.nslots) {
-			VPM_STAT(MISSES);
-			vpm_cache_enter(folio, index);
-		}
-		page = vpm_folio_page(folio, index);
-		/* (as in vpm_copy_once(): the copy stays inside the page) */
-		if (likely(!PageHighMem(page)))
-			c = _copy_to_iter(page_address(page) + pon, n, iter);
-		else
-			c = copy_page_to_iter(page, pon, n, iter);
-		vpm_mark_read(folio);
-		folio_put(folio);
-		VPM_STAT(UNMAP);
-		done += c;
-		if (c < n) {
-			*faulted = true;
-			break;
-		}
-		off += n;
-		len -= n;
 	}
+	return done;
+stop:
+	vpm_put_folios(&fl[i], n - i, false);
 	return done;
 }
 
