@@ -66,7 +66,7 @@ static const char * const file_name[NFILES] = {
 /* vpm counters sampled around each timed vpm run. */
 static const char * const stat_names[] = {
 	"getmap", "hits", "misses", "steals", "getpage", "pagecreate",
-	"stale", "nofreevpms", "contend",
+	"stale", "nofreevpms", "contend", "pairfull",
 };
 
 #define NSTATS ARRAY_SIZE(stat_names)

@@ -36,6 +36,7 @@ const char * const vpm_stat_names[VPM_STAT_NR] = {
 	[VPM_STAT_REL_DONTNEED]		= "rel_dontneed",
 	[VPM_STAT_STALE]		= "stale",
 	[VPM_STAT_COPY_RETRY]		= "copy_retry",
+	[VPM_STAT_PAIRFULL]		= "pairfull",
 };
 
 unsigned int vpm_steals_mtbf;

@@ -877,6 +877,7 @@ static void tvc_test_two_way(int arg)
 {
 	struct address_space *m = tvc_mapping_create(256);
 	struct folio *fp, *fq, *fr;
+	unsigned long full;
 	pgoff_t p[3], i;
 	u32 *tab = NULL;
 	int n = 0;
@@ -905,6 +906,23 @@ static void tvc_test_two_way(int arg)
 		  "page %lu, which was hit, lost its hint", p[0]);
 	TVC_CHECK(tvc_peek(m, p[1], NULL), "page %lu, not hit, kept its hint",
 		  p[1]);
+	/*
+	 * Both hints hit: a third page is not remembered (pairfull) and
+	 * ages one of them, whose place the next miss takes; the other
+	 * keeps its hint throughout.
+	 */
+	TVC_CHECK(tvc_hit(m, p[2], fr), "hit page %lu", p[2]);
+	full = TVC_STAT(PAIRFULL);
+	tvc_enter(m, p[1]);
+	TVC_CHECK(TVC_STAT(PAIRFULL) == full + 1 && tvc_peek(m, p[1], NULL) &&
+		  tvc_peek(m, p[0], fp) && tvc_peek(m, p[2], fr),
+		  "page %lu entered into a pair of two hit hints", p[1]);
+	fq = tvc_enter(m, p[1]);
+	TVC_CHECK(tvc_peek(m, p[1], fq), "page %lu not entered after aging",
+		  p[1]);
+	TVC_CHECK(tvc_peek(m, p[0], fp) != tvc_peek(m, p[2], fr),
+		  "pages %lu and %lu: not exactly one kept its hint", p[0],
+		  p[2]);
 	tvc_check_cache("two-way");
 	tvc_cache_down();
 out:
