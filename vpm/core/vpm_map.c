@@ -761,7 +761,7 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 {
 	struct folio *fl[VPM_READ_BATCH];
 	size_t done = 0;
-	int i = 0, n = 0;
+	int i = 0, n = 0, want;
 
 	while (len) {
 		pgoff_t index = off >> PAGE_SHIFT;
@@ -771,9 +771,9 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 		struct page *page;
 		u32 hits = 0;
 
-		n = DIV_ROUND_UP(pon + len, PAGE_SIZE);
-		n = vpm_find_batch(mapping, index, min(n, VPM_READ_BATCH), fl,
-				   &hits);
+		want = min_t(size_t, DIV_ROUND_UP(pon + len, PAGE_SIZE),
+			     VPM_READ_BATCH);
+		n = vpm_find_batch(mapping, index, want, fl, &hits);
 		for (i = 0; i < n; i++, index++) {
 			folio = fl[i];
 			if (unlikely(!folio_test_uptodate(folio)) &&
@@ -812,7 +812,7 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 			pn = min_t(size_t, len, PAGE_SIZE);
 		}
 		/* a page that is not in the page cache: getpage's */
-		if (n < VPM_READ_BATCH)
+		if (n < want)
 			break;
 	}
 	return done;
