@@ -80,16 +80,16 @@ struct vpm_cache vpmd;
  * other pages of the same pair entered after it.
  *
  * Consecutive pages take consecutive pairs: each aligned run of
- * VPM_HASH_RUN (32) pages of a file hashes to a pair, anywhere in the table,
- * and its pages take that pair and the ones after it (wrapping at the
- * end).  A sequential copy then reads the table a cache line after
+ * VPM_HASH_RUN (32) pages of a file hashes to a pair, anywhere in the
+ * table, and its pages take that pair and the ones after it (wrapping at
+ * the end).  A sequential copy then reads the table a cache line after
  * another, 8 pages to the line, instead of a random line (and often a
  * random page of the table, a TLB miss) per file page: under QEMU's TCG,
- * where a TLB miss is a software page walk, that cost a hot 1 MiB
- * read several per cent (see Documentation/performance.rst).  The load on the table
- * is what it was: each page still lands on a pair as random as its run's,
- * and a run starts on any pair, so the first pages of many small files do
- * not crowd into a few.  Returns the pair's first bucket.
+ * where a TLB miss is a software page walk, that cost a hot 1 MiB read
+ * several per cent (see Documentation/performance.rst).  The load on the
+ * table is what it was: each page still lands on a pair as random as its
+ * run's, and a run starts on any pair, so the first pages of many small
+ * files do not crowd into a few.  Returns the pair's first bucket.
  */
 static u32 vpm_hash(const struct address_space *mapping, pgoff_t index)
 {
