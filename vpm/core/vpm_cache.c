@@ -390,12 +390,12 @@ void vpm_cache_enter(struct folio *folio, pgoff_t index)
 	 * page (there is at most one, as lookups stop at the first hint for
 	 * the page), else an empty one, else the one whose slot was not
 	 * hit since the allocator last passed it.  When both were hit, the
-	 * page is not remembered and one of the two is aged instead (CLOCK
-	 * within the pair): with three pages of a working set on one pair,
-	 * evicting a hit hint would have all three miss on every pass, each
-	 * evicting the next; this way the two keep their hints and one page
-	 * misses, and a hint that is no longer hit loses its place to the
-	 * next miss after it was aged.
+	 * page is not remembered and both are aged instead (CLOCK within
+	 * the pair): with three pages of a working set on one pair, evicting
+	 * a hit hint would have all three miss on every pass, each evicting
+	 * the next; this way the two keep their hints and one page misses,
+	 * and a hint that is no longer hit loses its place to the next miss
+	 * after it was aged.
 	 */
 	b = U32_MAX;
 	for (w = 0; w < 2; w++) {
@@ -422,7 +422,8 @@ void vpm_cache_enter(struct folio *folio, pgoff_t index)
 			b = h;
 	}
 	if (b == U32_MAX) {
-		WRITE_ONCE(VPMP(id[index & 1])->vpm_referenced, 0);
+		WRITE_ONCE(VPMP(id[0])->vpm_referenced, 0);
+		WRITE_ONCE(VPMP(id[1])->vpm_referenced, 0);
 		VPM_STAT(PAIRFULL);
 		return;
 	}

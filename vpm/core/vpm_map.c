@@ -259,6 +259,14 @@ static int vpm_find_batch(struct address_space *mapping, pgoff_t index,
 				continue;
 			if (!folio || xa_is_value(folio))
 				goto out;
+			/*
+			 * xas_next() does not resolve sibling entries: a
+			 * large folio replaced the order-0 one before it
+			 * (filemap_get_read_batch() checks the same).  Load
+			 * the index afresh.
+			 */
+			if (xa_is_sibling(folio))
+				continue;
 			if (!folio_try_get(folio))
 				continue;
 			/* (as filemap_get_entry(): still the page's folio?) */
