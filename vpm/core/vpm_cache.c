@@ -37,12 +37,13 @@
  * insert folios before they are uptodate, so for them it cannot happen.
  *
  * The freelists keep the slots in the order they were filled: a miss
- * (vpm_cache_enter()) takes the oldest slot from the head of its CPU's
- * freelist's alloc queue, refills it and frees it to the tail of the
- * release queue; the queues swap when the alloc queue runs dry.  A slot
- * that was hit since the allocator last passed it gets a second chance.
- * A thread owns a slot only between taking it off its queue and freeing
- * it, a few stores, and never sleeps meanwhile: nobody waits for a slot.
+ * (vpm_cache_enter_pages(), a batch of them at a time) takes the oldest
+ * slot from the head of its CPU's freelist's alloc queue, refills it and
+ * frees it to the tail of the release queue; the queues swap when the
+ * alloc queue runs dry.  A slot that was hit since the allocator last
+ * passed it gets a second chance.  A thread owns a slot only between
+ * taking it off its queue and freeing it, a few stores, and never sleeps
+ * meanwhile: nobody waits for a slot.
  * A miss only tries the queue locks: if every freelist is empty or busy,
  * the page simply is not remembered.
  *
@@ -166,7 +167,7 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 	if (!vpm)
 		return NULL;
 	/*
-	 * Pairs with the release in vpm_cache_enter(): the struct page this
+	 * Pairs with the release in vpm_publish(): the struct page this
 	 * points at is seen as initialised (memory hot-added since the
 	 * slot's last use is set up with plain stores).
 	 */
@@ -260,20 +261,28 @@ static void vpm_queue_add_tail(struct vpm_freeq *q, struct vpmap *vpm)
 }
 
 /*
- * Free a slot this thread owns to the tail of its freelist's release
- * queue (illumos free_vpmap()).  The queues may swap before the lock is
- * taken; that only changes which queue the slot lands on, and
- * vpm_ndxflg records it.
+ * Free the slots this thread owns, @vp[0..@n), to the tails of their
+ * freelists' release queues (illumos free_vpmap()), one lock hold per run
+ * of slots of one freelist.  The queues may swap before a lock is taken;
+ * that only changes which queue a slot lands on, and vpm_ndxflg records
+ * it.
  */
-static void vpm_free_vpmap(struct vpmap *vpm)
+static void vpm_free_vpmaps(struct vpmap **vp, int n)
 {
-	struct vpmfree *fl = &vpmd.free[vpm->vpm_free_ndx];
-	struct vpm_freeq *releq = READ_ONCE(fl->vpm_releq);
+	struct vpm_freeq *releq;
+	struct vpmfree *fl;
+	int i = 0;
 
-	spin_lock(&releq->vpmq_lock);
-	vpm->vpm_ndxflg = releq - fl->vpm_freeq;
-	vpm_queue_add_tail(releq, vpm);
-	spin_unlock(&releq->vpmq_lock);
+	while (i < n) {
+		fl = &vpmd.free[vp[i]->vpm_free_ndx];
+		releq = READ_ONCE(fl->vpm_releq);
+		spin_lock(&releq->vpmq_lock);
+		do {
+			vp[i]->vpm_ndxflg = releq - fl->vpm_freeq;
+			vpm_queue_add_tail(releq, vp[i]);
+		} while (++i < n && &vpmd.free[vp[i]->vpm_free_ndx] == fl);
+		spin_unlock(&releq->vpmq_lock);
+	}
 }
 
 /*
@@ -295,28 +304,33 @@ static void vpm_second_chance(struct vpmfree *fl, struct vpm_freeq *allocq,
 }
 
 /*
- * Take the oldest slot of freelist @fl off its queue (illumos
- * get_free_vpmap()), or NULL when both queues are empty or another CPU
- * holds the alloc queue: a hint is optional, so a miss never spins for
- * one (a preempted lock holder would stall every miss behind it).
+ * Take up to @want of the oldest slots of freelist @fl off its queue
+ * (illumos get_free_vpmap()) into @vp, in one hold of the alloc queue's
+ * lock.  Returns how many: fewer when both queues run empty, none when
+ * another CPU holds the alloc queue (a hint is optional, so a miss never
+ * spins for one: a preempted lock holder would stall every miss behind
+ * it).  A slot hit since the allocator last passed it gets a second
+ * chance, at most VPM_ALLOC_SCAN of them per slot taken.
  */
-static struct vpmap *vpm_alloc_from(struct vpmfree *fl)
+static int vpm_alloc_from(struct vpmfree *fl, struct vpmap **vp, int want)
 {
 	struct vpm_freeq *allocq, *releq;
+	unsigned int scan = 0, swaps = 0;
 	struct vpmap *v;
-	unsigned int scan, swaps = 0;
+	int got = 0;
 
 retry:
 	allocq = READ_ONCE(fl->vpm_allocq);
 	if (!spin_trylock(&allocq->vpmq_lock))
-		return NULL;
+		return got;
 	if (READ_ONCE(fl->vpm_allocq) != allocq) {
 		/* swapped meanwhile */
 		spin_unlock(&allocq->vpmq_lock);
-		return NULL;
+		return got;
 	}
-	for (scan = 0; (v = vpm_head(allocq)) != NULL; scan++) {
+	while (got < want && (v = vpm_head(allocq)) != NULL) {
 		if (scan < VPM_ALLOC_SCAN && READ_ONCE(v->vpm_referenced)) {
+			scan++;
 			WRITE_ONCE(v->vpm_referenced, 0);
 			vpm_second_chance(fl, allocq, v);
 			if (vpm_head(allocq) == v) {
@@ -326,8 +340,12 @@ retry:
 			continue;
 		}
 		vpm_queue_unlink(allocq, v);
+		vp[got++] = v;
+		scan = 0;
+	}
+	if (got == want) {
 		spin_unlock(&allocq->vpmq_lock);
-		return v;
+		return got;
 	}
 
 	/* The alloc queue is empty: swap in the release queue. */
@@ -335,7 +353,7 @@ retry:
 	if (!spin_trylock(&releq->vpmq_lock)) {
 		/* a free is in progress there */
 		spin_unlock(&allocq->vpmq_lock);
-		return NULL;
+		return got;
 	}
 	if (releq->vpmq_free && !swaps++) {
 		WRITE_ONCE(fl->vpm_allocq, releq);
@@ -347,57 +365,48 @@ retry:
 	}
 	spin_unlock(&releq->vpmq_lock);
 	spin_unlock(&allocq->vpmq_lock);
-	return NULL;
+	return got;
 }
 
-/* Take a slot from this CPU's freelist, or the next ones; NULL if none. */
-static struct vpmap *vpm_alloc_slot(void)
+/*
+ * Take @want slots from this CPU's freelist, or the next ones, into @vp.
+ * Returns how many it got.
+ */
+static int vpm_alloc_slots(struct vpmap **vp, int want)
 {
 	unsigned int ndx, i;
-	struct vpmap *v;
+	int got = 0, n;
 
-	/* Only VPMCACHE_LRU exists; it advances the rotor by one. */
+	/* Only VPMCACHE_LRU exists; it advances the rotor by one a call. */
 	ndx = this_cpu_inc_return(vpmd.cpu->vcpu_free_ndx) - 1;
-	for (i = 0; i < vpmd.nfreelist; i++) {
-		v = vpm_alloc_from(&vpmd.free[(ndx + i) & vpmd.freemsk]);
-		if (v)
-			return v;
-		VPM_STAT(EMPTYFREELIST);
+	for (i = 0; i < vpmd.nfreelist && got < want; i++) {
+		n = vpm_alloc_from(&vpmd.free[(ndx + i) & vpmd.freemsk],
+				   vp + got, want - got);
+		if (!n)
+			VPM_STAT(EMPTYFREELIST);
+		got += n;
 	}
-	return NULL;
+	return got;
 }
 
-/**
- * vpm_cache_enter() - remember where a file page is (a miss)
- * @folio: a page-cache folio the caller holds a reference on
- * @index: the page index in the folio's file, inside @folio
- *
- * Takes the oldest slot, points it at @folio and publishes it in one of
- * the two buckets of the page's pair, where it replaces whatever slot was
- * there.  The slot takes no reference.  Never sleeps.
+/*
+ * The bucket a miss of page @index of @mapping, in @folio, is published
+ * in: the one holding an older hint for this page (there is at most one,
+ * as lookups stop at the first hint for the page), else an empty one,
+ * else the one whose slot was not hit since the allocator last passed it.
+ * When both were hit, the page is not remembered and both are aged
+ * instead (CLOCK within the pair): with three pages of a working set on
+ * one pair, evicting a hit hint would have all three miss on every pass,
+ * each evicting the next; this way the two keep their hints and one page
+ * misses, and a hint that is no longer hit loses its place to the next
+ * miss after it was aged.  U32_MAX: do not enter the page.
  */
-void vpm_cache_enter(struct folio *folio, pgoff_t index)
+static u32 vpm_pick_bucket(struct folio *folio,
+			   struct address_space *mapping, pgoff_t index)
 {
-	struct address_space *mapping = READ_ONCE(folio->mapping);
-	struct vpmap *vpm, *cur;
-	u32 h, b, w, id[2] = { 0, 0 };
+	u32 h = vpm_hash(mapping, index), w, id[2] = { 0, 0 };
+	struct vpmap *cur;
 
-	if (!vpmd.nslots || !mapping)
-		return;
-	h = vpm_hash(mapping, index);
-	/*
-	 * The bucket to publish in: the one holding an older hint for this
-	 * page (there is at most one, as lookups stop at the first hint for
-	 * the page), else an empty one, else the one whose slot was not
-	 * hit since the allocator last passed it.  When both were hit, the
-	 * page is not remembered and both are aged instead (CLOCK within
-	 * the pair): with three pages of a working set on one pair, evicting
-	 * a hit hint would have all three miss on every pass, each evicting
-	 * the next; this way the two keep their hints and one page misses,
-	 * and a hint that is no longer hit loses its place to the next miss
-	 * after it was aged.
-	 */
-	b = U32_MAX;
 	for (w = 0; w < 2; w++) {
 		id[w] = READ_ONCE(vpmd.hash[h + w]);
 		cur = vpm_bucket_slot(h + w, mapping, index);
@@ -406,33 +415,26 @@ void vpm_cache_enter(struct folio *folio, pgoff_t index)
 		if (READ_ONCE(cur->vpm_folio) == folio) {
 			/* Another thread entered it meanwhile. */
 			VPM_STAT(CONTEND);
-			return;
+			return U32_MAX;
 		}
-		b = h + w;
-		break;
+		return h + w;
 	}
-	if (b == U32_MAX) {
-		if (!id[0])
-			b = h;
-		else if (!id[1])
-			b = h + 1;
-		else if (!READ_ONCE(VPMP(id[1])->vpm_referenced))
-			b = h + 1;
-		else if (!READ_ONCE(VPMP(id[0])->vpm_referenced))
-			b = h;
-	}
-	if (b == U32_MAX) {
-		WRITE_ONCE(VPMP(id[0])->vpm_referenced, 0);
-		WRITE_ONCE(VPMP(id[1])->vpm_referenced, 0);
-		VPM_STAT(PAIRFULL);
-		return;
-	}
+	if (!id[0])
+		return h;
+	if (!id[1] || !READ_ONCE(VPMP(id[1])->vpm_referenced))
+		return h + 1;
+	if (!READ_ONCE(VPMP(id[0])->vpm_referenced))
+		return h;
+	WRITE_ONCE(VPMP(id[0])->vpm_referenced, 0);
+	WRITE_ONCE(VPMP(id[1])->vpm_referenced, 0);
+	VPM_STAT(PAIRFULL);
+	return U32_MAX;
+}
 
-	vpm = vpm_alloc_slot();
-	if (!vpm) {
-		VPM_STAT(NOFREEVPMS);
-		return;
-	}
+/* Point slot @vpm, owned by this thread, at @folio and publish it in @b. */
+static void vpm_publish(struct vpmap *vpm, struct folio *folio,
+			struct address_space *mapping, pgoff_t index, u32 b)
+{
 	if (vpm->vpm_bucket != VPM_NOBUCKET) {
 		/* Unpublish the old hint if the table still names this slot. */
 		if (cmpxchg(&vpmd.hash[vpm->vpm_bucket], VPMID(vpm), 0) ==
@@ -446,7 +448,72 @@ void vpm_cache_enter(struct folio *folio, pgoff_t index)
 	WRITE_ONCE(vpm->vpm_referenced, 0);
 	vpm->vpm_bucket = b;
 	WRITE_ONCE(vpmd.hash[b], VPMID(vpm));
-	vpm_free_vpmap(vpm);
+}
+
+/* Most pages vpm_cache_enter_pages() enters per queue lock hold. */
+#define VPM_ENTER_BATCH	16
+
+/**
+ * vpm_cache_enter_pages() - remember where file pages are (misses)
+ * @mapping: the file's page cache
+ * @fl: page-cache folios the caller holds references on; @fl[i] holds
+ *	page @index + i of @mapping (one that was truncated meanwhile is
+ *	skipped)
+ * @index: the page index of the first
+ * @miss: a bit for each @fl[i] to enter (bit i for @fl[i], at most 32)
+ *
+ * For each page: takes the oldest slot, points it at the folio and
+ * publishes it in one of the two buckets of the page's pair, where it
+ * replaces whatever slot was there (vpm_pick_bucket() says which, or that
+ * the page is not remembered).  The slots of up to VPM_ENTER_BATCH pages
+ * are taken in one hold of an alloc queue's lock and freed in one hold of
+ * a release queue's, so a run of misses costs two lock round trips per
+ * batch, not per page.  Slots take no reference.  Never sleeps.
+ */
+void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
+			   pgoff_t index, u32 miss)
+{
+	struct vpmap *vp[VPM_ENTER_BATCH];
+	u8 page[VPM_ENTER_BATCH];
+	u32 b[VPM_ENTER_BATCH];
+	int i, n, got;
+
+	if (!vpmd.nslots)
+		return;
+	while (miss) {
+		for (n = 0; miss && n < VPM_ENTER_BATCH; miss &= miss - 1) {
+			i = __ffs(miss);
+			if (READ_ONCE(fl[i]->mapping) != mapping)
+				continue;
+			b[n] = vpm_pick_bucket(fl[i], mapping, index + i);
+			if (b[n] != U32_MAX)
+				page[n++] = i;
+		}
+		if (!n)
+			continue;
+		got = vpm_alloc_slots(vp, n);
+		if (got < n)
+			VPM_STAT_ADD(NOFREEVPMS, n - got);
+		for (i = 0; i < got; i++)
+			vpm_publish(vp[i], fl[page[i]], mapping,
+				    index + page[i], b[i]);
+		vpm_free_vpmaps(vp, got);
+	}
+}
+
+/**
+ * vpm_cache_enter() - remember where a file page is (a miss)
+ * @folio: a page-cache folio the caller holds a reference on
+ * @index: the page index in the folio's file, inside @folio
+ *
+ * vpm_cache_enter_pages() for one page.
+ */
+void vpm_cache_enter(struct folio *folio, pgoff_t index)
+{
+	struct address_space *mapping = READ_ONCE(folio->mapping);
+
+	if (mapping)
+		vpm_cache_enter_pages(mapping, &folio, index, 1);
 }
 
 /**

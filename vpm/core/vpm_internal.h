@@ -191,6 +191,8 @@ int vpm_cache_init(void);
 void vpm_cache_fini(void);
 struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index);
 void vpm_cache_enter(struct folio *folio, pgoff_t index);
+void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
+			   pgoff_t index, u32 miss);
 unsigned long vpm_cache_hinted(void);
 void vpm_freelist_counts(unsigned int ndx, u32 *allocq, u32 *releq);
 

@@ -386,7 +386,7 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	loff_t baseoff, end;
 	pgoff_t index;
 	int i, npages, found, err;
-	u32 hits = 0;		/* a bit per page: VPMMAXPGS <= 32 */
+	u32 hits = 0, miss;	/* a bit per page: VPMMAXPGS <= 32 */
 	size_t tlen;
 
 	BUILD_BUG_ON(VPMMAXPGS > 32);
@@ -441,15 +441,16 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		}
 	}
 
+	/* (a zero length maps nothing: npages is 0 to VPMMAXPGS) */
+	miss = npages ? ~hits & GENMASK(npages - 1, 0) : 0;
+	VPM_STAT_ADD(HITS, npages - hweight32(miss));
+	if (miss && vpmd.nslots) {
+		VPM_STAT_ADD(MISSES, hweight32(miss));
+		vpm_cache_enter_pages(mapping, fl, index, miss);
+	}
 	for (i = 0; i < npages; i++) {
 		struct page *page = vpm_folio_page(fl[i], index + i);
 
-		if (hits & BIT(i)) {
-			VPM_STAT(HITS);
-		} else if (vpmd.nslots) {
-			VPM_STAT(MISSES);
-			vpm_cache_enter(fl[i], index + i);
-		}
 		fl[i] = NULL;
 		vml[i].vs_data = page;
 		vml[i].vs_addr = vpm_kpm_mapin(page);
@@ -750,6 +751,23 @@ static bool vpm_wait_read(struct address_space *mapping, struct folio *folio)
 }
 
 /*
+ * Enter the pages of a batch at @index that the cache missed (a bit each
+ * in @miss) and drop their references, which were kept for it.
+ */
+static void vpm_enter_misses(struct address_space *mapping, struct folio **fl,
+			     pgoff_t index, u32 miss)
+{
+	if (!miss)
+		return;
+	if (vpmd.nslots) {
+		VPM_STAT_ADD(MISSES, hweight32(miss));
+		vpm_cache_enter_pages(mapping, fl, index, miss);
+	}
+	for (; miss; miss &= miss - 1)
+		folio_put(fl[__ffs(miss)]);
+}
+
+/*
  * The read fast path: copy from the pages that are cached and uptodate,
  * without building a mapping list.  Pages are found a batch at a time
  * (vpm_find_batch(): for a page the vpm cache knows, a hash probe and a
@@ -768,8 +786,10 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 			      bool *faulted)
 {
 	struct folio *fl[VPM_READ_BATCH];
+	pgoff_t first = 0;
 	size_t done = 0;
 	int i = 0, n = 0, want;
+	u32 miss = 0;	/* pages of the batch copied that the cache missed */
 
 	while (len) {
 		pgoff_t index = off >> PAGE_SHIFT;
@@ -779,6 +799,8 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 		struct page *page;
 		u32 hits = 0;
 
+		first = index;
+		miss = 0;
 		want = min_t(size_t, DIV_ROUND_UP(pon + len, PAGE_SIZE),
 			     VPM_READ_BATCH);
 		n = vpm_find_batch(mapping, index, want, fl, &hits);
@@ -792,12 +814,10 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 				goto stop;
 			if (!done)
 				VPM_STAT(GETMAP);
-			if (hits & BIT(i)) {
+			if (hits & BIT(i))
 				VPM_STAT(HITS);
-			} else if (vpmd.nslots) {
-				VPM_STAT(MISSES);
-				vpm_cache_enter(folio, index);
-			}
+			else
+				miss |= BIT(i);
 			page = vpm_folio_page(folio, index);
 			/* (as in vpm_copy_once(): the copy stays in the page) */
 			if (likely(!PageHighMem(page)))
@@ -806,7 +826,9 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 			else
 				c = copy_page_to_iter(page, pon, pn, iter);
 			vpm_mark_read(folio);
-			folio_put(folio);
+			/* (a miss is entered once the batch is copied) */
+			if (hits & BIT(i))
+				folio_put(folio);
 			VPM_STAT(UNMAP);
 			done += c;
 			if (c < pn) {
@@ -819,12 +841,14 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 			pon = 0;
 			pn = min_t(size_t, len, PAGE_SIZE);
 		}
+		vpm_enter_misses(mapping, fl, first, miss);
 		/* a page that is not in the page cache: getpage's */
 		if (n < want)
 			break;
 	}
 	return done;
 stop:
+	vpm_enter_misses(mapping, fl, first, miss);
 	vpm_put_folios(&fl[i], n - i, false);
 	return done;
 }

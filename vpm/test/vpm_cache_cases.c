@@ -981,6 +981,84 @@ out:
 	tvc_case_end();
 }
 
+/* enter-pages: one u32 mask covers one run of pages */
+static_assert(VPM_HASH_RUN == 32);
+
+/*
+ * vpm_cache_enter_pages(): one call enters the pages of its mask, over
+ * more batches than one and with holes, skips a page truncated before it,
+ * takes the oldest slots and frees them in page order, and swaps in the
+ * release queue within a batch when the alloc queue runs dry.  24 slots
+ * (32 pairs) and one aligned run of 32 pages: every page has a pair of
+ * its own (vpm_hash()), so no hint evicts another through the table.
+ */
+static void tvc_test_enter_pages(int arg)
+{
+	const u32 nslots = 24;
+	struct address_space *m = tvc_mapping_create(VPM_HASH_RUN);
+	/* pages 0 and 5 are not misses; 7 is truncated */
+	const u32 miss = ~(u32)(BIT(0) | BIT(5));
+	struct folio *fl[VPM_HASH_RUN] = { };
+	u32 ids[32], want[32];
+	struct vpmap *v;
+	int i, n = 0, nq;
+
+	if (!TVC_CHECK(m, "mapping") || !tvc_cache_up(nslots, 1))
+		goto out;
+	for (i = 0; i < VPM_HASH_RUN; i++) {
+		fl[i] = tvc_folio_read(m, i, 0);
+		if (!TVC_CHECK(fl[i], "no folio for page %d", i))
+			goto down;
+	}
+	TVC_CHECK(tvc_truncate(m, 7), "page 7 not truncated");
+
+	vpm_cache_enter_pages(m, fl, 0, miss);
+
+	/*
+	 * 29 pages to enter, in batches of 16 and 13, for 24 slots: the
+	 * second batch takes the last 8 fresh slots, swaps the queues and
+	 * takes the 5 oldest of the first batch's (pages 1, 2, 3, 4, 6).
+	 */
+	for (i = 0; i < VPM_HASH_RUN; i++) {
+		struct folio *f = i >= 8 ? fl[i] : NULL;
+
+		TVC_CHECK(tvc_peek(m, i, f), "page %d: %s", i,
+			  f ? "no hint" : "a hint");
+		if (!f)
+			continue;
+		v = tvc_slot_of(f, i);
+		if (TVC_CHECK(v, "page %d: no slot", i) && n < 32)
+			want[n++] = VPMID(v);
+	}
+	TVC_CHECK(vpm_cache_hinted() == nslots, "hinted %lu",
+		  vpm_cache_hinted());
+	TVC_CHECK(TVC_STAT(STEALS) == 5, "steals %lu", TVC_STAT(STEALS));
+	TVC_CHECK(TVC_STAT(NOFREEVPMS) == 0, "nofreevpms %lu",
+		  TVC_STAT(NOFREEVPMS));
+	TVC_CHECK(vpmd.free[0].vpm_swaps == 2, "swaps %lu",
+		  vpmd.free[0].vpm_swaps);
+	/*
+	 * The slots in page order: what is left of the first batch's on
+	 * the alloc queue (pages 8-18, since the second swap), the second
+	 * batch's on the release queue (pages 19-31).
+	 */
+	TVC_CHECK(n == (int)nslots, "%d pages hinted", n);
+	nq = tvc_queue_ids(vpmd.free[0].vpm_allocq, ids, 32);
+	TVC_CHECK(nq == 11 && !memcmp(ids, want, sizeof(u32) * 11),
+		  "alloc queue of %d slots, not pages 8-18 in order", nq);
+	nq = tvc_queue_ids(vpmd.free[0].vpm_releq, ids, 32);
+	TVC_CHECK(nq == 13 && !memcmp(ids, want + 11, sizeof(u32) * 13),
+		  "release queue of %d slots, not pages 19-31 in order", nq);
+down:
+	for (i = 0; i < VPM_HASH_RUN; i++)
+		if (fl[i])
+			folio_put(fl[i]);
+	tvc_cache_down();
+out:
+	tvc_mapping_destroy(m);
+	tvc_case_end();
+}
+
 /* Fault injection: contend_mtbf and steals_mtbf take their paths. */
 static void tvc_test_inject(int arg)
 {
@@ -1117,6 +1195,7 @@ static const struct tvc_case tvc_cases[] = {
 	{ "contend", tvc_test_contend },
 	{ "two-way", tvc_test_two_way },
 	{ "hash-runs", tvc_test_hash_runs },
+	{ "enter-pages", tvc_test_enter_pages },
 	{ "inject", tvc_test_inject },
 	{ "sizing", tvc_test_sizing },
 };

@@ -1022,7 +1022,10 @@ static void *worker_fn(void *arg)
 		struct address_space *m = s->maps[rnd(&w->seed) % c->nmaps];
 		unsigned long base = rnd(&w->seed) % c->npages, seq;
 		int n = 1 + rnd(&w->seed) % 4, i;
-		struct folio *got[4];
+		struct folio *got[4], *missed[4];
+		u32 miss = 0;
+		/* the misses of a run entered together, as vpm_read_cached() */
+		bool batch = base + n <= c->npages && rnd(&w->seed) % 2;
 
 		if (c->ncpus < c->nworkers && !(rnd(&w->seed) % 8))
 			shim_set_cpu(rnd(&w->seed));	/* migrate */
@@ -1052,11 +1055,24 @@ static void *worker_fn(void *arg)
 			}
 			if (!f)
 				continue;
-			vpm_cache_enter(f, idx);
 			w->enters++;
+			if (batch) {
+				missed[i] = f;
+				miss |= BIT(i);
+				continue;
+			}
+			vpm_cache_enter(f, idx);
 			if (!(rnd(&w->seed) % 16))
 				vpm_cache_enter(f, idx);	/* CONTEND */
 			keep_or_put(w, f);
+		}
+		if (miss) {
+			vpm_cache_enter_pages(m, missed, base, miss);
+			if (!(rnd(&w->seed) % 16))	/* CONTEND */
+				vpm_cache_enter_pages(m, missed, base, miss);
+			for (i = 0; i < n; i++)
+				if (miss & BIT(i))
+					keep_or_put(w, missed[i]);
 		}
 		if (!(rnd(&w->seed) % 32))
 			sched_yield();

@@ -36,6 +36,12 @@
 	({ type __v = (v), __lo = (lo), __hi = (hi);			\
 	   __v < __lo ? __lo : __v > __hi ? __hi : __v; })
 
+/* <linux/bitops.h>: the lowest set bit; undefined for 0, as there */
+static inline unsigned long __ffs(unsigned long word)
+{
+	return __builtin_ctzl(word);
+}
+
 static inline u64 div_u64(u64 dividend, u32 divisor)
 {
 	return dividend / divisor;
