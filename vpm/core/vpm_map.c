@@ -220,18 +220,32 @@ retry:
 #define VPM_READ_BATCH	16
 
 /*
+ * The most pages of a read batch that are asked of the vpm cache; a
+ * larger batch walks the xarray (vpm_find_batch() with walk).  A hit
+ * saves the walk from the top of the xarray, but every page it finds
+ * costs a hash probe, a slot and the folio's identity check, where the
+ * step from one page to the next in a walk reads the neighbouring slot
+ * of the same xarray node.  Measured in one boot (QEMU TCG, 6.1 guest,
+ * Documentation/performance.rst): asking for every page of a 16-page
+ * batch, or for the first page only, was slower for 64 KiB and 1 MiB
+ * reads than one walk; 4 KiB and smaller reads gain from the cache.
+ */
+#define VPM_READ_ASK	2
+
+/*
  * Find pages @index to @index + @n - 1 of @mapping in one RCU read-side
- * section, as filemap_get_read_batch() finds a batch of folios: each
- * through the vpm cache first (*@hits gets a bit for each found that
- * way), else in the page cache, where a run of misses steps through the
- * xarray from one page to the next instead of walking it from the top
- * for each.  Stops at the first page that is not in the page cache.
- * Returns how many were found, each referenced, in @fl; a page of a large
- * folio gets its own reference.  The page-cache folios may be locked or
- * not uptodate: the caller checks.
+ * section, as filemap_get_read_batch() finds a batch of folios: unless
+ * @walk, each through the vpm cache first (*@hits gets a bit for each
+ * found that way), else in the page cache, where a run of misses steps
+ * through the xarray from one page to the next instead of walking it from
+ * the top for each.  With @walk the cache is not asked: the whole batch
+ * is one walk and a run of steps.  Stops at the first page that is not in
+ * the page cache.  Returns how many were found, each referenced, in @fl;
+ * a page of a large folio gets its own reference.  The page-cache folios
+ * may be locked or not uptodate: the caller checks.
  */
 static int vpm_find_batch(struct address_space *mapping, pgoff_t index,
-			  int n, struct folio **fl, u32 *hits)
+			  int n, bool walk, struct folio **fl, u32 *hits)
 {
 	XA_STATE(xas, &mapping->i_pages, index);
 	bool next = false;	/* xas is on page i - 1, an order-0 folio */
@@ -240,7 +254,7 @@ static int vpm_find_batch(struct address_space *mapping, pgoff_t index,
 
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
-		folio = vpm_cache_lookup(mapping, index + i);
+		folio = walk ? NULL : vpm_cache_lookup(mapping, index + i);
 		if (folio) {
 			*hits |= BIT(i);
 			fl[i] = folio;
@@ -304,7 +318,7 @@ static int vpm_lookup_pages(struct address_space *mapping, pgoff_t index,
 	struct folio *folio;
 	int i, n;
 
-	n = vpm_find_batch(mapping, index, npages, fl, hits);
+	n = vpm_find_batch(mapping, index, npages, false, fl, hits);
 
 	for (i = 0; i < n; i++) {
 		folio = fl[i];
@@ -775,7 +789,9 @@ static void vpm_enter_misses(struct address_space *mapping, struct folio **fl,
  * the direct map one by one, each reference dropped after its copy.  A
  * page the cache does not know is found in the page cache, copied and
  * remembered (a miss), so one lost hint costs one page-cache lookup, and
- * a run of them a walk of the xarray, not a mapped pass.  With @wait, a
+ * a run of them a walk of the xarray, not a mapped pass.  A batch of more
+ * than VPM_READ_ASK pages is a walk of the xarray, as filemap_read()'s,
+ * without the cache.  With @wait, a
  * page being read is waited for.  Stops at the first page that would need
  * reading (the caller maps the rest the long way, with getpage), or that
  * carries a readahead mark, or when the buffer faults (*@faulted).
@@ -798,12 +814,14 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 		struct folio *folio;
 		struct page *page;
 		u32 hits = 0;
+		bool walk;
 
 		first = index;
 		miss = 0;
 		want = min_t(size_t, DIV_ROUND_UP(pon + len, PAGE_SIZE),
 			     VPM_READ_BATCH);
-		n = vpm_find_batch(mapping, index, want, fl, &hits);
+		walk = want > VPM_READ_ASK;
+		n = vpm_find_batch(mapping, index, want, walk, fl, &hits);
 		for (i = 0; i < n; i++, index++) {
 			folio = fl[i];
 			if (unlikely(!folio_test_uptodate(folio)) &&
@@ -816,7 +834,7 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 				VPM_STAT(GETMAP);
 			if (hits & BIT(i))
 				VPM_STAT(HITS);
-			else
+			else if (!walk)
 				miss |= BIT(i);
 			page = vpm_folio_page(folio, index);
 			/* (as in vpm_copy_once(): the copy stays in the page) */
@@ -827,7 +845,7 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 				c = copy_page_to_iter(page, pon, pn, iter);
 			vpm_mark_read(folio);
 			/* (a miss is entered once the batch is copied) */
-			if (hits & BIT(i))
+			if (!(miss & BIT(i)))
 				folio_put(folio);
 			VPM_STAT(UNMAP);
 			done += c;
