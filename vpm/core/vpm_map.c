@@ -892,10 +892,11 @@ stop:
  *	vpm_write_ops); NULL for none.  Ignored for S_READ.
  * @priv: passed to @ops
  *
- * A read copies from each cached, uptodate page straight away (for a page
- * the vpm cache knows: a hash probe, a speculative folio reference and the
- * copy; no mapping list), and maps the rest as vpm_map_pages() does, up
- * to 16 pages per pass.
+ * A read copies from each cached, uptodate page straight away (no mapping
+ * list: for a page the vpm cache knows, a hash probe, a speculative folio
+ * reference and the copy; a read of more than two pages walks the page
+ * cache instead, as filemap_read() does), and maps the rest as
+ * vpm_map_pages() does, up to 16 pages per pass.
  *
  * For S_WRITE the copy runs with page faults disabled, so a buffer that is
  * an mmap of the same file cannot deadlock; the caller faults the buffer
