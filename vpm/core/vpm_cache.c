@@ -42,8 +42,8 @@
  * frees it to the tail of the release queue; the queues swap when the
  * alloc queue runs dry.  A slot that was hit since the allocator last
  * passed it gets a second chance.  A thread owns a slot only between
- * taking it off its queue and freeing it, a few stores, and never sleeps
- * meanwhile: nobody waits for a slot.
+ * taking it off its queue and freeing it, a few stores per slot of its
+ * batch, and never sleeps meanwhile: nobody waits for a slot.
  * A miss only tries the queue locks: if every freelist is empty or busy,
  * the page simply is not remembered.
  *
@@ -69,7 +69,14 @@ struct vpm_cache vpmd;
 /* vpm_bucket of a slot that was never published. */
 #define VPM_NOBUCKET	U32_MAX
 
-/* At most this many slots looked at per allocation, to bound lock time. */
+/* Most pages vpm_cache_enter_pages() enters per queue lock hold. */
+#define VPM_ENTER_BATCH	16
+
+/*
+ * At most this many referenced slots passed over per slot taken, to bound
+ * lock time: a batch of VPM_ENTER_BATCH slots looks at no more than
+ * VPM_ENTER_BATCH * (VPM_ALLOC_SCAN + 1) in one hold.
+ */
 #define VPM_ALLOC_SCAN	16
 
 /*
@@ -450,8 +457,14 @@ static void vpm_publish(struct vpmap *vpm, struct folio *folio,
 	WRITE_ONCE(vpmd.hash[b], VPMID(vpm));
 }
 
-/* Most pages vpm_cache_enter_pages() enters per queue lock hold. */
-#define VPM_ENTER_BATCH	16
+/* Whether one of the @n buckets in @b is @bucket. */
+static bool vpm_batch_has(const u32 *b, int n, u32 bucket)
+{
+	while (n--)
+		if (b[n] == bucket)
+			return true;
+	return false;
+}
 
 /**
  * vpm_cache_enter_pages() - remember where file pages are (misses)
@@ -466,15 +479,18 @@ static void vpm_publish(struct vpmap *vpm, struct folio *folio,
  * publishes it in one of the two buckets of the page's pair, where it
  * replaces whatever slot was there (vpm_pick_bucket() says which, or that
  * the page is not remembered).  The slots of up to VPM_ENTER_BATCH pages
- * are taken in one hold of an alloc queue's lock and freed in one hold of
- * a release queue's, so a run of misses costs two lock round trips per
- * batch, not per page.  Slots take no reference.  Never sleeps.
+ * are taken in one hold of an alloc queue's lock (per freelist visited)
+ * and freed in one hold of a release queue's, so a run of misses costs
+ * two lock round trips per batch, not per page.  Slots take no reference.
+ *
+ * Context: process context (the queue locks do not disable bottom
+ * halves), also under rcu_read_lock() or a spinlock; never sleeps.
  */
 void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
 			   pgoff_t index, u32 miss)
 {
 	struct vpmap *vp[VPM_ENTER_BATCH];
-	u8 page[VPM_ENTER_BATCH];
+	u8 pgi[VPM_ENTER_BATCH];
 	u32 b[VPM_ENTER_BATCH];
 	int i, n, got;
 
@@ -486,8 +502,25 @@ void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
 			if (READ_ONCE(fl[i]->mapping) != mapping)
 				continue;
 			b[n] = vpm_pick_bucket(fl[i], mapping, index + i);
-			if (b[n] != U32_MAX)
-				page[n++] = i;
+			if (b[n] == U32_MAX)
+				continue;
+			/*
+			 * The buckets are chosen before any is published: a
+			 * page whose bucket an earlier page of the batch took
+			 * (pages a table's size apart, or two runs meeting on
+			 * a pair) takes the pair's other bucket unless that
+			 * one was taken too or holds a hit hint, else it is
+			 * not remembered.
+			 */
+			if (vpm_batch_has(b, n, b[n])) {
+				u32 o = b[n] ^ 1, id = READ_ONCE(vpmd.hash[o]);
+
+				if (vpm_batch_has(b, n, o) ||
+				    (id && READ_ONCE(VPMP(id)->vpm_referenced)))
+					continue;
+				b[n] = o;
+			}
+			pgi[n++] = i;
 		}
 		if (!n)
 			continue;
@@ -495,8 +528,8 @@ void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
 		if (got < n)
 			VPM_STAT_ADD(NOFREEVPMS, n - got);
 		for (i = 0; i < got; i++)
-			vpm_publish(vp[i], fl[page[i]], mapping,
-				    index + page[i], b[i]);
+			vpm_publish(vp[i], fl[pgi[i]], mapping, index + pgi[i],
+				    b[i]);
 		vpm_free_vpmaps(vp, got);
 	}
 }

@@ -220,8 +220,8 @@ retry:
 #define VPM_READ_BATCH	16
 
 /*
- * The most pages of a read batch that are asked of the vpm cache; a
- * larger batch walks the xarray (vpm_find_batch() with walk).  A hit
+ * The most pages of a read request that are asked of the vpm cache; a
+ * larger one walks the xarray (vpm_find_batch() with walk).  A hit
  * saves the walk from the top of the xarray, but every page it finds
  * costs a hash probe, a slot and the folio's identity check, where the
  * step from one page to the next in a walk reads the neighbouring slot
@@ -789,9 +789,10 @@ static void vpm_enter_misses(struct address_space *mapping, struct folio **fl,
  * the direct map one by one, each reference dropped after its copy.  A
  * page the cache does not know is found in the page cache, copied and
  * remembered (a miss), so one lost hint costs one page-cache lookup, and
- * a run of them a walk of the xarray, not a mapped pass.  A batch of more
- * than VPM_READ_ASK pages is a walk of the xarray, as filemap_read()'s,
- * without the cache.  With @wait, a
+ * a run of them a walk of the xarray, not a mapped pass.  A request whose
+ * buffer (@iter, which may be longer than @len) spans more than
+ * VPM_READ_ASK pages walks the xarray, as filemap_read() does, without
+ * the cache.  With @wait, a
  * page being read is waited for.  Stops at the first page that would need
  * reading (the caller maps the rest the long way, with getpage), or that
  * carries a readahead mark, or when the buffer faults (*@faulted).
@@ -806,7 +807,15 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 	size_t done = 0;
 	int i = 0, n = 0, want;
 	u32 miss = 0;	/* pages of the batch copied that the cache missed */
+	bool walk;
 
+	/*
+	 * Walk or ask, once for the whole request: a file system copies a
+	 * window at a time (vpmfs: 64 KiB), and the last pages of a long
+	 * read are no reason to ask the cache.
+	 */
+	walk = DIV_ROUND_UP((off & ~PAGE_MASK) + iov_iter_count(iter),
+			    PAGE_SIZE) > VPM_READ_ASK;
 	while (len) {
 		pgoff_t index = off >> PAGE_SHIFT;
 		size_t pon = off & ~PAGE_MASK;
@@ -814,13 +823,11 @@ static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
 		struct folio *folio;
 		struct page *page;
 		u32 hits = 0;
-		bool walk;
 
 		first = index;
 		miss = 0;
 		want = min_t(size_t, DIV_ROUND_UP(pon + len, PAGE_SIZE),
 			     VPM_READ_BATCH);
-		walk = want > VPM_READ_ASK;
 		n = vpm_find_batch(mapping, index, want, walk, fl, &hits);
 		for (i = 0; i < n; i++, index++) {
 			folio = fl[i];
@@ -894,9 +901,9 @@ stop:
  *
  * A read copies from each cached, uptodate page straight away (no mapping
  * list: for a page the vpm cache knows, a hash probe, a speculative folio
- * reference and the copy; a read of more than two pages walks the page
- * cache instead, as filemap_read() does), and maps the rest as
- * vpm_map_pages() does, up to 16 pages per pass.
+ * reference and the copy; a request whose buffer spans more than two
+ * pages walks the page cache instead, as filemap_read() does), and maps
+ * the rest as vpm_map_pages() does, up to 16 pages per pass.
  *
  * For S_WRITE the copy runs with page faults disabled, so a buffer that is
  * an mmap of the same file cannot deadlock; the caller faults the buffer

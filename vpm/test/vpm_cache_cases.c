@@ -1059,6 +1059,46 @@ out:
 	tvc_case_end();
 }
 
+/*
+ * vpm_cache_enter_pages() when pages of one batch share a pair: 16 slots
+ * make 16 pairs, so pages i and i + 16 of a run meet on one.  A batch of
+ * the even pages (but page 6) must put the two pages of each pair in its
+ * two buckets, not both in one (the second evicting the first).
+ */
+static void tvc_test_enter_pairs(int arg)
+{
+	struct address_space *m = tvc_mapping_create(VPM_HASH_RUN);
+	struct folio *fl[VPM_HASH_RUN] = { };
+	int i;
+
+	if (!TVC_CHECK(m, "mapping") || !tvc_cache_up(16, 1))
+		goto out;
+	for (i = 0; i < VPM_HASH_RUN; i++) {
+		fl[i] = tvc_folio_read(m, i, 0);
+		if (!TVC_CHECK(fl[i], "no folio for page %d", i))
+			goto down;
+	}
+	vpm_cache_enter_pages(m, fl, 0, 0x55555555 & ~BIT(6));
+	for (i = 0; i < VPM_HASH_RUN; i++) {
+		struct folio *f = i % 2 || i == 6 ? NULL : fl[i];
+
+		TVC_CHECK(tvc_peek(m, i, f), "page %d: %s", i,
+			  f ? "no hint" : "a hint");
+	}
+	TVC_CHECK(vpm_cache_hinted() == 15, "hinted %lu", vpm_cache_hinted());
+	TVC_CHECK(TVC_STAT(NOFREEVPMS) == 0 && TVC_STAT(STEALS) == 0,
+		  "nofreevpms %lu, steals %lu", TVC_STAT(NOFREEVPMS),
+		  TVC_STAT(STEALS));
+down:
+	for (i = 0; i < VPM_HASH_RUN; i++)
+		if (fl[i])
+			folio_put(fl[i]);
+	tvc_cache_down();
+out:
+	tvc_mapping_destroy(m);
+	tvc_case_end();
+}
+
 /* Fault injection: contend_mtbf and steals_mtbf take their paths. */
 static void tvc_test_inject(int arg)
 {
@@ -1196,6 +1236,7 @@ static const struct tvc_case tvc_cases[] = {
 	{ "two-way", tvc_test_two_way },
 	{ "hash-runs", tvc_test_hash_runs },
 	{ "enter-pages", tvc_test_enter_pages },
+	{ "enter-pairs", tvc_test_enter_pairs },
 	{ "inject", tvc_test_inject },
 	{ "sizing", tvc_test_sizing },
 };

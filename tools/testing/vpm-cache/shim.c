@@ -988,18 +988,27 @@ struct folio *shim_pc_get(struct address_space *m, pgoff_t index)
 
 	if (index >= m->shim_npages)
 		return NULL;
+	/*
+	 * As filemap_get_entry(): inside an RCU read-side section, which
+	 * memory offlining waits for before the struct pages go away (a
+	 * slot read just before the folio was truncated and its memory
+	 * offlined would otherwise be a struct page of offline memory).
+	 */
+	rcu_read_lock();
 	for (;;) {
 		f = shim_slot(m, index);
 		if (!f)
-			return NULL;
+			break;
 		if (!folio_try_get(f)) {	/* freed or frozen: look again */
 			sched_yield();
 			continue;
 		}
 		if (shim_slot(m, index) == f)
-			return f;
+			break;
 		folio_put(f);
 	}
+	rcu_read_unlock();
+	return f;
 }
 
 /*
@@ -1314,6 +1323,8 @@ int shim_memory_offline(unsigned long start_pfn, unsigned long nr)
 		usleep(100);
 	}
 	shim_memory_notify(MEM_OFFLINE, start_pfn, nr);
+	/* page-cache lookups that read a slot before the truncation */
+	synchronize_rcu();
 	/* the struct pages go away (the pool scans them under its lock) */
 	pthread_mutex_lock(&shim_pool_lock);
 	for (i = first; i < first + nr; i++) {
