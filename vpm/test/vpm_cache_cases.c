@@ -984,6 +984,29 @@ out:
 /* enter-pages: one u32 mask covers one run of pages */
 static_assert(VPM_HASH_RUN == 32);
 
+/* Read pages 0 to VPM_HASH_RUN - 1 of @m into @fl, referenced. */
+static bool tvc_run_read(struct address_space *m, struct folio **fl)
+{
+	int i;
+
+	for (i = 0; i < VPM_HASH_RUN; i++) {
+		fl[i] = tvc_folio_read(m, i, 0);
+		if (!TVC_CHECK(fl[i], "no folio for page %d", i))
+			return false;
+	}
+	return true;
+}
+
+/* Drop the references tvc_run_read() took. */
+static void tvc_run_put(struct folio **fl)
+{
+	int i;
+
+	for (i = 0; i < VPM_HASH_RUN; i++)
+		if (fl[i])
+			folio_put(fl[i]);
+}
+
 /*
  * vpm_cache_enter_pages(): one call enters the pages of its mask, over
  * more batches than one and with holes, skips a page truncated before it,
@@ -1005,11 +1028,8 @@ static void tvc_test_enter_pages(int arg)
 
 	if (!TVC_CHECK(m, "mapping") || !tvc_cache_up(nslots, 1))
 		goto out;
-	for (i = 0; i < VPM_HASH_RUN; i++) {
-		fl[i] = tvc_folio_read(m, i, 0);
-		if (!TVC_CHECK(fl[i], "no folio for page %d", i))
-			goto down;
-	}
+	if (!tvc_run_read(m, fl))
+		goto down;
 	TVC_CHECK(tvc_truncate(m, 7), "page 7 not truncated");
 
 	vpm_cache_enter_pages(m, fl, 0, miss);
@@ -1050,9 +1070,7 @@ static void tvc_test_enter_pages(int arg)
 	TVC_CHECK(nq == 13 && !memcmp(ids, want + 11, sizeof(u32) * 13),
 		  "release queue of %d slots, not pages 19-31 in order", nq);
 down:
-	for (i = 0; i < VPM_HASH_RUN; i++)
-		if (fl[i])
-			folio_put(fl[i]);
+	tvc_run_put(fl);
 	tvc_cache_down();
 out:
 	tvc_mapping_destroy(m);
@@ -1073,11 +1091,8 @@ static void tvc_test_enter_pairs(int arg)
 
 	if (!TVC_CHECK(m, "mapping") || !tvc_cache_up(16, 1))
 		goto out;
-	for (i = 0; i < VPM_HASH_RUN; i++) {
-		fl[i] = tvc_folio_read(m, i, 0);
-		if (!TVC_CHECK(fl[i], "no folio for page %d", i))
-			goto down;
-	}
+	if (!tvc_run_read(m, fl))
+		goto down;
 	vpm_cache_enter_pages(m, fl, 0, 0x55555555 & ~BIT(6));
 	for (i = 0; i < VPM_HASH_RUN; i++) {
 		struct folio *f = i % 2 || i == 6 ? NULL : fl[i];
@@ -1090,9 +1105,7 @@ static void tvc_test_enter_pairs(int arg)
 		  "nofreevpms %lu, steals %lu", TVC_STAT(NOFREEVPMS),
 		  TVC_STAT(STEALS));
 down:
-	for (i = 0; i < VPM_HASH_RUN; i++)
-		if (fl[i])
-			folio_put(fl[i]);
+	tvc_run_put(fl);
 	tvc_cache_down();
 out:
 	tvc_mapping_destroy(m);
