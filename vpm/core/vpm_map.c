@@ -388,9 +388,10 @@ static void vpm_unmap_entry(struct vmap *vm, enum seg_rw rw, bool commit)
 
 /*
  * vpm_map_pages() with the caller's scratch array, of at least @nseg - 1
- * entries: vpm_data_copy() maps two pages (reads up to 16) per pass, and
- * an automatic variable is zeroed on every call in kernels built with
- * INIT_STACK_ALL_ZERO (Debian's are), so it passes arrays of that size.
+ * entries: vpm_data_copy() maps two pages (longer copies up to 16) per
+ * pass, and an automatic variable is zeroed on every call in kernels
+ * built with INIT_STACK_ALL_ZERO (Debian's are), so it passes arrays of
+ * that size.
  */
 static __always_inline int
 __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
@@ -694,9 +695,9 @@ vpm_copy_once(struct address_space *mapping, loff_t off, size_t len,
 }
 
 /*
- * A pass over at most two pages: every write, and reads of one or two
- * pages.  Small arrays, since Debian's kernels (INIT_STACK_ALL_ZERO) zero
- * them on every call.
+ * A pass over at most two pages: copies of one or two pages.  Small
+ * arrays, since Debian's kernels (INIT_STACK_ALL_ZERO) zero them on every
+ * call.
  */
 static noinline int vpm_copy_pass(struct address_space *mapping, loff_t off,
 				  size_t len, struct iov_iter *iter,
@@ -717,32 +718,37 @@ static noinline int vpm_copy_pass(struct address_space *mapping, loff_t off,
 }
 
 /*
- * Pages a read of more than two pages maps per pass (a Linux extension):
+ * Pages a copy of more than two pages maps per pass (a Linux extension):
  * 16, or VPMMAXPGS with pages larger than 8 KiB.
  */
-#define VPM_READ_PASS_PAGES	(VPMMAXPGS < 16 ? VPMMAXPGS : 16)
+#define VPM_WIDE_PASS_PAGES	(VPMMAXPGS < 16 ? VPMMAXPGS : 16)
 
 /*
- * A read of more than two pages: up to VPM_READ_PASS_PAGES per pass, so
- * that a large read pays the per-pass work once per 64 KiB rather than
- * once per 8 KiB, as filemap_read() batches its folios.
+ * A copy of more than two pages, read or write: up to VPM_WIDE_PASS_PAGES
+ * per pass, so that a large copy pays the per-pass work (the calls, the
+ * write steps, balancing dirty pages) once per 64 KiB rather than once
+ * per 8 KiB, as filemap_read() batches its folios.  A write holds the
+ * pass's pages locked, in ascending order, while it copies into them.
  */
-static noinline int vpm_copy_read_pass(struct address_space *mapping,
+static noinline int vpm_copy_wide_pass(struct address_space *mapping,
 				       loff_t off, size_t len,
 				       struct iov_iter *iter, int fetchpage,
-				       int *newpage, size_t *copied,
+				       int *newpage, int zerostart,
+				       enum seg_rw rw,
+				       const struct vpm_write_ops *ops,
+				       void *priv, size_t *copied,
 				       bool *faulted)
 {
-	struct vmap vml[VPM_READ_PASS_PAGES + 1];
-	struct folio *fl[VPM_READ_PASS_PAGES];
-	bool isnew[VPM_READ_PASS_PAGES];
+	struct vmap vml[VPM_WIDE_PASS_PAGES + 1];
+	struct folio *fl[VPM_WIDE_PASS_PAGES];
+	bool isnew[VPM_WIDE_PASS_PAGES];
 	const struct vpm_pass pass = {
 		.vml = vml, .fl = fl, .isnew = isnew,
-		.nseg = VPM_READ_PASS_PAGES + 1,
+		.nseg = VPM_WIDE_PASS_PAGES + 1,
 	};
 
-	return vpm_copy_once(mapping, off, len, iter, fetchpage, newpage, 0,
-			     S_READ, NULL, NULL, copied, faulted, &pass);
+	return vpm_copy_once(mapping, off, len, iter, fetchpage, newpage,
+			     zerostart, rw, ops, priv, copied, faulted, &pass);
 }
 
 /*
@@ -882,8 +888,8 @@ stop:
  * vpm_data_copy_ops() - vpm_data_copy() with a file system's write steps
  * @mapping: the file's page cache
  * @off: file offset of the copy
- * @len: bytes to copy; any length (a write is copied a page or two at a
- *	time, a read up to 16 pages at a time; illumos callers copy within
+ * @len: bytes to copy; any length (a copy of more than two pages is
+ *	made up to 16 pages at a time; illumos callers copy within
  *	one VPM_MAXBSIZE window, Linux callers may pass more)
  * @iter: the user or kernel buffer; advanced by what was copied, as
  *	uiomove() advances a uio
@@ -904,6 +910,9 @@ stop:
  * reference and the copy; a request whose buffer spans more than two
  * pages walks the page cache instead, as filemap_read() does), and maps
  * the rest as vpm_map_pages() does, up to 16 pages per pass.
+ *
+ * A write maps, locks and copies up to 16 pages per pass, @ops->begin and
+ * @ops->end run once per pass, over all of its pages.
  *
  * For S_WRITE the copy runs with page faults disabled, so a buffer that is
  * an mmap of the same file cannot deadlock; the caller faults the buffer
@@ -972,9 +981,10 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 			}
 		}
 		faulted = false;
-		if (rw == S_READ && (off & ~PAGE_MASK) + len > 2 * PAGE_SIZE)
-			err = vpm_copy_read_pass(mapping, off, len, iter,
-						 fetchpage, &anynew, &copied,
+		if ((off & ~PAGE_MASK) + len > 2 * PAGE_SIZE)
+			err = vpm_copy_wide_pass(mapping, off, len, iter,
+						 fetchpage, &anynew, zerostart,
+						 rw, ops, priv, &copied,
 						 &faulted);
 		else
 			err = vpm_copy_pass(mapping, off, len, iter, fetchpage,

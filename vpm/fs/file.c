@@ -170,7 +170,7 @@ static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 /* ---- write: the wrip loop ---- */
 
 /*
- * The steps of a wrip copy that run with the page locked (struct
+ * The steps of a wrip copy that run with the pages locked (struct
  * vpm_write_ops).  Allocating the block under the page lock is what keeps
  * a reader from mapping it before it holds the write's data: a reader
  * that wants the page from disk must lock it first (read_folio), and
@@ -180,9 +180,32 @@ static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
  * end of file.  See "Locking and ordering" in Documentation/vpmfs.rst.
  */
 struct vpmfs_wrip_ctx {
-	struct folio *folio;	/* the pass's page, locked */
-	bool allocated;		/* this pass's begin allocated the block */
+	const struct vmap *vml;	/* the pass's pages, locked */
+	u32 allocated;		/* a bit per page whose block begin allocated */
 };
+
+/*
+ * The most a wrip chunk copies: vpm_data_copy_ops() maps up to 16 pages
+ * per pass, so a chunk of whole pages is one pass (one begin, one end,
+ * one balance of dirty pages), as generic_perform_write() does one
+ * ->write_begin per folio.
+ */
+#define VPMFS_WRITE_CHUNK	(64 * 1024)
+
+/* Give back the blocks begin allocated for the pages in @mask. */
+static void vpmfs_wrip_giveback(struct inode *inode, loff_t off,
+				struct vpmfs_wrip_ctx *ctx, u32 mask)
+{
+	u64 first = (off & PAGE_MASK) >> VPMFS_BLOCK_SHIFT;
+	unsigned int i;
+
+	for (; mask; mask &= mask - 1) {
+		i = __ffs(mask);
+		vpmfs_unmap_block(inode, first + i);
+		folio_clear_mappedtodisk(page_folio(vpm_vmap_page(&ctx->vml[i])));
+		ctx->allocated &= ~BIT(i);
+	}
+}
 
 /*
  * PG_mappedtodisk on a vpmfs page without buffers: its block is
@@ -192,7 +215,7 @@ struct vpmfs_wrip_ctx {
  * mpage_read_folio() sets for a page read from its block.  Blocks are
  * only freed with their pages (truncation removes the pages first and
  * keeps the block of the page that holds the new end of file), or by
- * wrip_end below for the page it allocated for, whose flag it clears.  A
+ * wrip_end below for the pages it allocated for, whose flag it clears.  A
  * stale flag could only skip this early allocation: writeback maps every
  * page again through vpmfs_get_block().
  */
@@ -201,31 +224,39 @@ static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
 {
 	struct vpmfs_wrip_ctx *ctx = priv;
 	struct inode *inode = mapping->host;
-	struct folio *folio = page_folio(vpm_vmap_page(&vml[0]));
+	u64 first = (off & PAGE_MASK) >> VPMFS_BLOCK_SHIFT;
+	struct folio *folio;
 	bool allocated;
+	unsigned int i;
 	u32 pblk;
 	int err;
 
 	/*
-	 * One block per page (VPMFS_BLOCK_SIZE == PAGE_SIZE), one page.  A
-	 * retry after a fault finds the block an earlier pass allocated and
-	 * kept data in: that one is not this pass's to give back.
+	 * One block per page (VPMFS_BLOCK_SIZE == PAGE_SIZE).  A retry after
+	 * a fault finds the blocks an earlier pass allocated and kept data
+	 * in: those are not this pass's to give back.
 	 */
-	ctx->folio = folio;
-	ctx->allocated = false;
-	if (folio_test_mappedtodisk(folio))
-		return 0;
-	err = vpmfs_map_block(inode, off >> VPMFS_BLOCK_SHIFT, true, &pblk,
-			      &allocated);
-	if (err)
-		return err;
-	if (allocated) {
-		/* a metadata write of the block's last owner may be in flight */
-		clean_bdev_aliases(inode->i_sb->s_bdev, pblk, 1);
-		ctx->allocated = true;
+	ctx->vml = vml;
+	ctx->allocated = 0;
+	for (i = 0; vml[i].vs_data; i++) {
+		folio = page_folio(vpm_vmap_page(&vml[i]));
+		if (folio_test_mappedtodisk(folio))
+			continue;
+		err = vpmfs_map_block(inode, first + i, true, &pblk,
+				      &allocated);
+		if (err) {
+			/* the pages stay unfilled: nothing of this pass */
+			vpmfs_wrip_giveback(inode, off, ctx, ctx->allocated);
+			return err;
+		}
+		if (allocated) {
+			/* a metadata write of the block's last owner may be in flight */
+			clean_bdev_aliases(inode->i_sb->s_bdev, pblk, 1);
+			ctx->allocated |= BIT(i);
+		}
+		if (!folio_buffers(folio))
+			folio_set_mappedtodisk(folio);
 	}
-	if (!folio_buffers(folio))
-		folio_set_mappedtodisk(folio);
 	return 0;
 }
 
@@ -234,23 +265,29 @@ static void vpmfs_wrip_end(struct address_space *mapping, loff_t off,
 {
 	struct vpmfs_wrip_ctx *ctx = priv;
 	struct inode *inode = mapping->host;
+	loff_t kept = off + copied;
+	unsigned int i;
+	u32 unkept = 0;
 
-	if (!copied) {
-		/*
-		 * Nothing kept: a new page stays not uptodate, so its
-		 * block must not hold anything a reader could see.
-		 */
-		if (ctx->allocated) {
-			vpmfs_unmap_block(inode, off >> VPMFS_BLOCK_SHIFT);
-			folio_clear_mappedtodisk(ctx->folio);
-			ctx->allocated = false;
-		}
-		return;
+	/*
+	 * The pages past what was kept (vpm_data_copy_ops() keeps whole
+	 * pages of a new page, or part of one that was uptodate, and
+	 * nothing after the page a fault stopped in): a new page among them
+	 * stays not uptodate, so its block must not hold anything a reader
+	 * could see.
+	 */
+	for (i = 0; ctx->vml[i].vs_data; i++) {
+		loff_t from = (off & PAGE_MASK) + ((loff_t)i << PAGE_SHIFT);
+
+		if (max(from, off) >= kept)
+			unkept |= BIT(i);
 	}
-	if (off + copied > i_size_read(inode)) {
+	if (ctx->allocated & unkept)
+		vpmfs_wrip_giveback(inode, off, ctx, ctx->allocated & unkept);
+	if (copied && kept > i_size_read(inode)) {
 		/* the data before the size: pairs with vpmfs_vpm_read() */
 		smp_wmb();
-		i_size_write(inode, off + copied);
+		i_size_write(inode, kept);
 	}
 }
 
@@ -260,17 +297,18 @@ static const struct vpm_write_ops vpmfs_wrip_ops = {
 };
 
 /*
- * Copy one chunk, which lies inside one page, at @pos.  Returns the bytes
- * copied (all of @n on success) or a negative errno when nothing of the
- * chunk is kept.
+ * Copy one chunk at @pos: the part of one page up to its end, or whole
+ * pages from a page boundary (the last one may end at or past EOF).
+ * Returns the bytes copied or a negative errno when nothing of the chunk
+ * is kept.
  */
-static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
-			       loff_t pos, size_t n)
+static ssize_t vpmfs_wrip_chunk(struct kiocb *iocb, struct iov_iter *from,
+				loff_t pos, size_t n)
 {
 	struct address_space *mapping = iocb->ki_filp->f_mapping;
 	struct inode *inode = mapping->host;
 	loff_t isize = i_size_read(inode);
-	loff_t pstart = pos & PAGE_MASK, pend = pstart + PAGE_SIZE;
+	loff_t pstart = pos & PAGE_MASK, end;
 	struct vpmfs_wrip_ctx ctx = { };
 	size_t mapon = pos - pstart, before, copied;
 	bool pagecreate;
@@ -285,15 +323,18 @@ static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
 	if (before == n)
 		return -EFAULT;
 	n -= before;
+	end = pos + n;
 
 	/*
-	 * The create path (no read) only when every byte of the page is
+	 * The create path (no read) only when every byte of every page is
 	 * either written now or lies past EOF (UFS: pagecreate).  A hole
 	 * otherwise goes through the fetch path, which reads it as zeroes
-	 * (no block yet: the block is allocated under the page lock).
+	 * (no block yet: the block is allocated under the page lock).  The
+	 * caller cuts chunks so that only the first page of a chunk can
+	 * start, and only its last can end, inside a page.
 	 */
 	pagecreate = (mapon == 0 || pstart >= isize) &&
-		     (pos + n == pend || pos + n >= isize);
+		     (!(end & ~PAGE_MASK) || end >= isize);
 
 	before = iov_iter_count(from);
 	err = vpm_data_copy_ops(mapping, pos, n, from, !pagecreate, NULL,
@@ -307,8 +348,16 @@ static ssize_t vpmfs_wrip_page(struct kiocb *iocb, struct iov_iter *from,
 	return copied ? copied : err;
 }
 
+/*
+ * The wrip loop, a chunk at a time: a write that starts inside a page
+ * copies that page's part on its own, then whole pages up to the next
+ * VPMFS_WRITE_CHUNK boundary; a last page that the write ends inside,
+ * before EOF, is copied on its own too, since it must be read first
+ * (the fetch path) where the whole pages before it need not be.
+ */
 static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 {
+	struct inode *inode = file_inode(iocb->ki_filp);
 	loff_t pos = iocb->ki_pos;
 	ssize_t done = 0, ret = 0;
 	size_t n, want;
@@ -318,9 +367,16 @@ static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 			ret = -EINTR;
 			break;
 		}
-		want = PAGE_SIZE - (pos & (PAGE_SIZE - 1));
+		if (pos & ~PAGE_MASK)
+			want = PAGE_SIZE - (pos & ~PAGE_MASK);
+		else
+			want = VPMFS_WRITE_CHUNK -
+			       (pos & (VPMFS_WRITE_CHUNK - 1));
 		n = min_t(size_t, want, iov_iter_count(from));
-		ret = vpmfs_wrip_page(iocb, from, pos, n);
+		if (n > PAGE_SIZE && ((pos + n) & ~PAGE_MASK) &&
+		    pos + n < i_size_read(inode))
+			n = round_down(n, PAGE_SIZE);
+		ret = vpmfs_wrip_chunk(iocb, from, pos, n);
 		if (ret <= 0)
 			break;
 		pos += ret;
