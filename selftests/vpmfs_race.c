@@ -21,7 +21,11 @@
  *               pages, partial pages, and sources that fault (a
  *               just-mapped page of another file, fresh anonymous memory,
  *               a buffer whose tail is unmapped, a userfaultfd page that
- *               holds the write while the handler reads the page).  -t
+ *               holds the write while the handler reads the page), and
+ *               wide writes of 16 pages (one vpm pass) whose userfaultfd
+ *               page is taken away once the blocks are allocated, so
+ *               that the write stops short there: the pages after it
+ *               must read as zero.  -t
  *               readers (1) read the page being written by read(), mmap
  *               and splice, aiming at the moment its block is allocated.
  *               A reader may see 0 or the data written, nothing else.
@@ -1135,9 +1139,14 @@ static void run_append_wb(void)
 
 /* ---- hole-fill ---- */
 
-enum { HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_KINDS };
+enum { HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_WIDE,
+       HF_KINDS };
 static const char *const hf_kind[] = { "full", "partial", "mapped-source",
-				       "anon-source", "short", "userfaultfd-source" };
+				       "anon-source", "short", "userfaultfd-source",
+				       "wide-userfaultfd" };
+
+/* Pages of a wide write: one 64 KiB pass of vpm_data_copy_ops(). */
+#define HF_WIDE_PAGES	16
 static const char *const hf_rkind[] = { "read", "mmap", "splice" };
 
 static struct {
@@ -1154,11 +1163,13 @@ static struct {
 	int done;
 	/* userfaultfd source: the handler's state, see hf_uffd_handler() */
 	int uffd, uf_busy, uf_window;
+	int uf_kill;			/* end the write in the window: EFAULT */
 	__u64 uf_page, uf_zaps, uf_faults, uf_bfree;
 	unsigned char *uf_src, *uf_content;
 	const unsigned char *uf_map;
 	double uf_delay;
 	__u64 uf_writes, uf_windows[2], uf_hits[2], uf_efault, uf_missed;
+	__u64 wide_short, wide_full;	/* wide writes cut at the page, or not */
 	pthread_rwlock_t lock;		/* readers vs. round changes */
 } hf;
 
@@ -1194,6 +1205,119 @@ static void hf_publish(__u64 p, unsigned int kind)
 		return;
 	for (t = now(), until = t + hf_head / 1e9; t < until; t = now())
 		sched_yield();
+}
+
+/*
+ * pwrite(@len bytes of @src) to page @p, whose page @k (of @src) faults
+ * through userfaultfd: the handler fills it with the data of @key, and
+ * with @kill it ends the write where it holds the writer after the block
+ * was allocated, by taking the page away for good (PROT_NONE), so that
+ * the write stops short at that page with EFAULT.  Returns what pwrite()
+ * returned, errno kept.
+ */
+static ssize_t hf_uffd_pwrite(unsigned char *src, size_t len, unsigned int k,
+			      __u64 p, __u64 key, int kill)
+{
+	struct uffdio_register reg = {
+		.range = { (unsigned long)(src + (size_t)k * PG), PG },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	struct statfs sf;
+	__u64 cached;
+	ssize_t ret;
+	int e;
+
+	if (ioctl(hf.uffd, UFFDIO_REGISTER, &reg))
+		die("UFFDIO_REGISTER");
+	fill_pat(hf.uf_content, key, (p + k) * PG, PG);
+	cached = hf.uf_windows[1];
+	hf.uf_page = p + k;
+	hf.uf_zaps = 0;
+	hf.uf_faults = 0;
+	hf.uf_kill = kill;
+	if (fstatfs(hf.fd, &sf))
+		die("fstatfs");
+	hf.uf_bfree = sf.f_bfree;
+	__atomic_store_n(&hf.uf_window, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&hf.uf_src, src + (size_t)k * PG, __ATOMIC_RELEASE);
+	hf_publish(p + k, kill ? HF_WIDE : HF_UFFD);
+	ret = pwrite(hf.fd, src, len, p * PG);
+	e = errno;
+	__atomic_store_n(&hf.uf_src, NULL, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&hf.uf_busy, __ATOMIC_ACQUIRE))
+		sched_yield();
+	/*
+	 * Aim the zaps of the next write, once per write: too late
+	 * if the page was in the cache already when the writer was
+	 * held, or if it never was held although zaps were left;
+	 * too early if every zap came before the block was there.
+	 */
+	if (!hf.uf_window)
+		hf.uf_missed++;
+	if (hf.uf_window ? hf.uf_windows[1] > cached : hf.uf_zaps <= HF_UF_ZAPS)
+		hf.uf_delay *= 0.9;
+	else if (!hf.uf_window && hf.uf_delay < 500000)
+		hf.uf_delay = hf.uf_delay * 1.3 + 1000;
+	hf.uf_writes++;
+	ioctl(hf.uffd, UFFDIO_UNREGISTER, &reg.range);
+	errno = e;
+	return ret;
+}
+
+/*
+ * A wide write: pages @p to @p + HF_WIDE_PAGES - 1 in one pwrite(), one
+ * pass of vpm_data_copy_ops(), from a buffer whose page K (1 or later)
+ * faults through userfaultfd and is taken away once the pass has
+ * allocated the blocks: the write stops short at page K.  The pages from
+ * K on were locked, and their blocks allocated, by the pass; none of them
+ * may then read as anything but zero, neither from the cache nor from
+ * the blocks (a block allocated for them and not given back holds 0xA5
+ * or an older round's data).
+ */
+static void hf_write_wide(struct rng *r, __u64 p, __u64 key)
+{
+	size_t len = (size_t)HF_WIDE_PAGES * PG, kept, i;
+	unsigned int k = 1 + rndn(r, HF_WIDE_PAGES - 1);
+	unsigned char *src = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *got = malloc(PG), *zero = calloc(1, PG);
+	ssize_t ret;
+
+	if (src == MAP_FAILED || !got || !zero)
+		die("mmap");
+	fill_pat(src, key, p * PG, (size_t)k * PG);
+	fill_pat(src + (k + 1) * PG, key, (p + k + 1) * PG,
+		 (HF_WIDE_PAGES - k - 1) * PG);
+	ret = hf_uffd_pwrite(src, len, k, p, key, 1);
+	munmap(src, len);
+	if (ret != (ssize_t)len && ret != (ssize_t)(k * PG)) {
+		say("BAD %s: wide write of pages [%llu, +%d), page %u faulting, returned %zd (%s)\n",
+		    scen, p, HF_WIDE_PAGES, k, ret, ret < 0 ? strerror(errno) : "");
+		add(&st->bad, 1);
+		add(&st->foreign, 1);
+		ret = ret < 0 ? 0 : ret;
+	}
+	kept = ret / PG;
+	if (kept < HF_WIDE_PAGES)
+		hf.wide_short++;
+	else
+		hf.wide_full++;
+	for (i = 0; i < HF_WIDE_PAGES; i++) {
+		hf.pr[p + i] = i < kept ? hf.round : -1;
+		hf.pa[p + i] = 0;
+		hf.pb[p + i] = i < kept ? PG : 0;
+		hf.pz[p + i] = 0;
+		if (i < kept)
+			continue;
+		/* the pages the pass held but kept nothing in */
+		if (pread_full(hf.fd, got, PG, (p + i) * PG) != PG)
+			die("short read");
+		cmp_report("page after a wide write cut short", "hole-fill",
+			   got, zero, (p + i) * PG, PG, false);
+	}
+	hf.kinds[HF_WIDE]++;
+	free(got);
+	free(zero);
 }
 
 static unsigned int hf_write_page(struct rng *r, __u64 p, unsigned char *buf,
@@ -1250,46 +1374,10 @@ static unsigned int hf_write_page(struct rng *r, __u64 p, unsigned char *buf,
 		/* from a page that faults through userfaultfd, see below */
 		unsigned char *src = mmap(NULL, PG, PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		struct uffdio_register reg = {
-			.range = { (unsigned long)src, PG },
-			.mode = UFFDIO_REGISTER_MODE_MISSING,
-		};
-		struct statfs sf;
-		__u64 cached;
 
 		if (src == MAP_FAILED)
 			die("mmap");
-		if (ioctl(hf.uffd, UFFDIO_REGISTER, &reg))
-			die("UFFDIO_REGISTER");
-		fill_pat(hf.uf_content, key, off, PG);
-		cached = hf.uf_windows[1];
-		hf.uf_page = p;
-		hf.uf_zaps = 0;
-		hf.uf_faults = 0;
-		if (fstatfs(hf.fd, &sf))
-			die("fstatfs");
-		hf.uf_bfree = sf.f_bfree;
-		__atomic_store_n(&hf.uf_window, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&hf.uf_src, src, __ATOMIC_RELEASE);
-		hf_publish(p, kind);
-		ret = pwrite(hf.fd, src, PG, off);
-		__atomic_store_n(&hf.uf_src, NULL, __ATOMIC_RELEASE);
-		while (__atomic_load_n(&hf.uf_busy, __ATOMIC_ACQUIRE))
-			sched_yield();
-		/*
-		 * Aim the zaps of the next write, once per write: too late
-		 * if the page was in the cache already when the writer was
-		 * held, or if it never was held although zaps were left;
-		 * too early if every zap came before the block was there.
-		 */
-		if (!hf.uf_window)
-			hf.uf_missed++;
-		if (hf.uf_window ? hf.uf_windows[1] > cached : hf.uf_zaps <= HF_UF_ZAPS)
-			hf.uf_delay *= 0.9;
-		else if (!hf.uf_window && hf.uf_delay < 500000)
-			hf.uf_delay = hf.uf_delay * 1.3 + 1000;
-		hf.uf_writes++;
-		ioctl(hf.uffd, UFFDIO_UNREGISTER, &reg.range);
+		ret = hf_uffd_pwrite(src, PG, 0, p, key, 0);
 		munmap(src, PG);
 		if (ret < 0 && errno == EFAULT) {
 			/* vpm gives up after two passes that copied nothing */
@@ -1406,6 +1494,16 @@ static void *hf_uffd_handler(void *arg)
 			hf.uf_hits[vec] += bad > 0;
 			add(&st->ops, 1);
 		}
+		if (hf.uf_window && hf.uf_kill) {
+			/* the writer's fault-in fails: the write ends here */
+			struct uffdio_range rg = { addr, PG };
+
+			if (mprotect((void *)addr, PG, PROT_NONE))
+				die("mprotect");
+			ioctl(hf.uffd, UFFDIO_WAKE, &rg);
+			__atomic_store_n(&hf.uf_busy, 0, __ATOMIC_RELEASE);
+			continue;
+		}
 		c = (struct uffdio_copy){ addr, (unsigned long)hf.uf_content, PG, 0, 0 };
 		if (ioctl(hf.uffd, UFFDIO_COPY, &c) && errno == EEXIST) {
 			struct uffdio_range rg = { addr, PG };
@@ -1470,7 +1568,7 @@ static void *hf_reader(void *arg)
 		int kind = rndn(&r, 10), zero = 0, data = 0;
 		double until;
 
-		if (sq == last || !pg || wkind == HF_UFFD) {
+		if (sq == last || !pg || wkind == HF_UFFD || wkind == HF_WIDE) {
 			/* a write from userfaultfd: the handler reads it */
 			last = sq;
 			sched_yield();
@@ -1659,7 +1757,15 @@ static void run_hole_fill(void)
 			double a;
 
 			a = now();
-			k = hf_write_page(&r, p, buf, &slot);
+			if (hf.uffd >= 0 && !(p % HF_WIDE_PAGES) &&
+			    p + HF_WIDE_PAGES <= hf.npages && !rndn(&r, 8)) {
+				hf_write_wide(&r, p, hf_key(hf.round));
+				k = HF_WIDE;
+				p += HF_WIDE_PAGES - 1;
+				pages_written += HF_WIDE_PAGES - 1;
+			} else {
+				k = hf_write_page(&r, p, buf, &slot);
+			}
 			t1 = now();
 			/* how long a plain write takes: where readers aim */
 			if (k == HF_FULL)
@@ -1703,6 +1809,9 @@ static void run_hole_fill(void)
 	for (i = 0; i < HF_KINDS; i++)
 		say(" %s %llu", hf_kind[i], hf.kinds[i]);
 	say("\n");
+	if (hf.uffd >= 0)
+		say("# hole-fill: wide writes (%d pages, a userfaultfd page among them): %llu cut short at that page, %llu whole\n",
+		    HF_WIDE_PAGES, hf.wide_short, hf.wide_full);
 	if (hf.uffd >= 0) {
 		say("# hole-fill: %llu writes from a userfaultfd page, held after the block",
 		    hf.uf_writes);
