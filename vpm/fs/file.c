@@ -353,13 +353,15 @@ static ssize_t vpmfs_wrip_chunk(struct kiocb *iocb, struct iov_iter *from,
  * copies that page's part on its own, then whole pages up to the next
  * VPMFS_WRITE_CHUNK boundary; a last page that the write ends inside,
  * before EOF, is copied on its own too, since it must be read first
- * (the fetch path) where the whole pages before it need not be.
+ * (the fetch path) where the whole pages before it need not be.  After
+ * a chunk of several pages failed, one page per chunk.
  */
 static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
 	loff_t pos = iocb->ki_pos;
 	ssize_t done = 0, ret = 0;
+	bool narrow = false;
 	size_t n, want;
 
 	while (iov_iter_count(from)) {
@@ -367,7 +369,7 @@ static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 			ret = -EINTR;
 			break;
 		}
-		if (pos & ~PAGE_MASK)
+		if ((pos & ~PAGE_MASK) || narrow)
 			want = PAGE_SIZE - (pos & ~PAGE_MASK);
 		else
 			want = VPMFS_WRITE_CHUNK -
@@ -377,6 +379,16 @@ static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 		    pos + n < i_size_read(inode))
 			n = round_down(n, PAGE_SIZE);
 		ret = vpmfs_wrip_chunk(iocb, from, pos, n);
+		/*
+		 * A chunk of whole pages keeps nothing when one of its
+		 * blocks cannot be allocated (ENOSPC, say): go on a page at
+		 * a time, so that the write stops where space runs out, as
+		 * generic_perform_write() does.
+		 */
+		if (ret < 0 && n > PAGE_SIZE) {
+			narrow = true;
+			continue;
+		}
 		if (ret <= 0)
 			break;
 		pos += ret;
