@@ -1139,8 +1139,10 @@ static void run_append_wb(void)
 
 /* ---- hole-fill ---- */
 
-enum { HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_WIDE,
-       HF_KINDS };
+enum {
+	HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_WIDE,
+	HF_KINDS
+};
 static const char *const hf_kind[] = { "full", "partial", "mapped-source",
 				       "anon-source", "short", "userfaultfd-source",
 				       "wide-userfaultfd" };
@@ -1291,8 +1293,9 @@ static void hf_write_wide(struct rng *r, __u64 p, __u64 key)
 	ret = hf_uffd_pwrite(src, len, k, p, key, 1);
 	munmap(src, len);
 	if (ret != (ssize_t)len && ret != (ssize_t)(k * PG)) {
-		say("BAD %s: wide write of pages [%llu, +%d), page %u faulting, returned %zd (%s)\n",
-		    scen, p, HF_WIDE_PAGES, k, ret, ret < 0 ? strerror(errno) : "");
+		say("BAD %s: wide write of pages [%llu, +%d), page %u faulting,",
+		    scen, p, HF_WIDE_PAGES, k);
+		say(" returned %zd (%s)\n", ret, ret < 0 ? strerror(errno) : "");
 		add(&st->bad, 1);
 		add(&st->foreign, 1);
 		ret = ret < 0 ? 0 : ret;
@@ -1809,9 +1812,11 @@ static void run_hole_fill(void)
 	for (i = 0; i < HF_KINDS; i++)
 		say(" %s %llu", hf_kind[i], hf.kinds[i]);
 	say("\n");
-	if (hf.uffd >= 0)
-		say("# hole-fill: wide writes (%d pages, a userfaultfd page among them): %llu cut short at that page, %llu whole\n",
-		    HF_WIDE_PAGES, hf.wide_short, hf.wide_full);
+	if (hf.uffd >= 0) {
+		say("# hole-fill: wide writes (%d pages, a userfaultfd page among them):",
+		    HF_WIDE_PAGES);
+		say(" %llu cut short at that page, %llu whole\n", hf.wide_short, hf.wide_full);
+	}
 	if (hf.uffd >= 0) {
 		say("# hole-fill: %llu writes from a userfaultfd page, held after the block",
 		    hf.uf_writes);
