@@ -1143,6 +1143,7 @@ enum {
 	HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_WIDE,
 	HF_KINDS
 };
+
 static const char *const hf_kind[] = { "full", "partial", "mapped-source",
 				       "anon-source", "short", "userfaultfd-source",
 				       "wide-userfaultfd" };
