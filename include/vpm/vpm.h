@@ -99,7 +99,10 @@ static inline struct page *vpm_vmap_page(const struct vmap *vm)
  *	copied by this pass.
  * @end: called once per pass after the copy, with the pages still locked:
  *	the first @copied bytes from @off are kept, and their pages will be
- *	uptodate and dirty when unlocked.  Grow the file size over them
+ *	uptodate and dirty when unlocked: exactly the pages whose first byte
+ *	in the range (the later of @off and the page's start) is below
+ *	@off + @copied; the pages after them are only unlocked, a new one
+ *	left not uptodate.  Grow the file size over them
  *	(illumos UFS updates i_size after vpm_data_copy()), and undo what
  *	@begin did for pages nothing was kept in: a new page that was not
  *	filled is left not uptodate, and a reader that finds it unlocked

@@ -26,6 +26,7 @@
 #include <linux/uio.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/writeback.h>
 #include "vpm_internal.h"
@@ -404,6 +405,7 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	pgoff_t index;
 	int i, npages, found, err;
 	u32 hits = 0, fresh = 0, miss;	/* a bit per page: VPMMAXPGS <= 32 */
+	unsigned int nofs = 0;
 	size_t tlen;
 
 	BUILD_BUG_ON(VPMMAXPGS > 32);
@@ -437,26 +439,35 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 	npages = tlen >> PAGE_SHIFT;
 	index = baseoff >> PAGE_SHIFT;
 
+	/*
+	 * Pages are locked one after another and kept locked: a page
+	 * allocated while earlier ones are held must not enter the file
+	 * system through reclaim, which could wait for writeback that waits
+	 * for one of them (as readahead and btrfs's prepare_pages avoid).
+	 */
+	if ((rw == S_WRITE || !fetchpage) && npages > 1)
+		nofs = memalloc_nofs_save();
 	if (!fetchpage) {
 		err = vpm_pagecreate(mapping, index, npages, fl, newpage,
 				     &hits, &fresh);
-		if (err)
-			return err;
-		if (rw == S_READ)
+		if (!err && rw == S_READ)
 			vpm_pagecreate_read(fl, npages);
 	} else {
+		err = 0;
 		found = vpm_lookup_pages(mapping, index, npages, fl, &hits, rw);
 		if (found < npages) {
 			/* Not all there: let getpage do the whole range. */
 			vpm_put_folios(fl, found, rw == S_WRITE);
 			hits = 0;
 			err = vpm_getpage(mapping, index, npages, fl, rw);
-			if (err) {
+			if (err)
 				VPM_STAT(GETPAGEFAILED);
-				return err;
-			}
 		}
 	}
+	if ((rw == S_WRITE || !fetchpage) && npages > 1)
+		memalloc_nofs_restore(nofs);
+	if (err)
+		return err;
 
 	/* (a zero length maps nothing: npages is 0 to VPMMAXPGS) */
 	miss = npages ? ~hits & GENMASK(npages - 1, 0) : 0;
@@ -468,7 +479,7 @@ __vpm_map_pages(struct address_space *mapping, loff_t off, size_t len,
 		 * nothing yet, and an append, which makes them a page
 		 * after another, is read back (if at all) by reads that
 		 * walk the page cache.  Entering them cost an append of
-		 * 1 MiB writes 3 % (Documentation/performance.rst).
+		 * 1 MiB writes 1-2 % (Documentation/performance.rst).
 		 */
 		miss &= ~fresh;
 		if (miss)
@@ -662,20 +673,23 @@ vpm_copy_once(struct address_space *mapping, loff_t off, size_t len,
 	 * A short write into a new page leaves it half filled: give those
 	 * bytes back to the iterator and drop the page unfilled, so that the
 	 * retry (or the caller) starts that page again; later pages were not
-	 * touched.  A page that was uptodate keeps what was copied.
+	 * touched.  A page that was uptodate keeps what was copied, and is
+	 * committed only if that is something: so the pages committed are
+	 * exactly those with a byte kept, what @ops->end is told.
 	 */
 	stop = npages;
 	if (rw == S_WRITE && *faulted) {
-		loff_t cur = off + done;
+		loff_t cur = off + done, from;
 
+		/* the page the copy stopped in, from where it started there */
 		stop = (cur - (off & PAGE_MASK)) >> PAGE_SHIFT;
+		from = max_t(loff_t, off,
+			     (off & PAGE_MASK) + ((loff_t)stop << PAGE_SHIFT));
 		if (stop < npages && isnew[stop]) {
-			size_t back = cur - max_t(loff_t, off,
-					(off & PAGE_MASK) + ((loff_t)stop << PAGE_SHIFT));
-
-			iov_iter_revert(iter, back);
-			done -= back;
-		} else {
+			iov_iter_revert(iter, cur - from);
+			done -= cur - from;
+		} else if (cur > from) {
+			/* an uptodate page keeps what was copied into it */
 			stop++;
 		}
 	}
@@ -737,8 +751,8 @@ static noinline int vpm_copy_pass(struct address_space *mapping, loff_t off,
 /*
  * A copy of more than two pages, read or write: up to VPM_WIDE_PASS_PAGES
  * per pass, so that a large copy pays the per-pass work (the calls, the
- * write steps, balancing dirty pages) once per 64 KiB rather than once
- * per 8 KiB, as filemap_read() batches its folios.  A write holds the
+ * mapping list, the write steps) once per 64 KiB rather than once per
+ * 8 KiB, as filemap_read() batches its folios.  A write holds the
  * pass's pages locked, in ascending order, while it copies into them.
  */
 static noinline int vpm_copy_wide_pass(struct address_space *mapping,
@@ -949,9 +963,9 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 		      int zerostart, enum seg_rw rw,
 		      const struct vpm_write_ops *ops, void *priv)
 {
-	int anynew = 0, err = 0;
-	bool faulted, stalled = false, faultin = false;
-	size_t copied, left;
+	int anynew = 0, err = 0, fp;
+	bool faulted, stalled = false, faultin = false, kept = false;
+	size_t copied, left, plen;
 
 	if (len > iov_iter_count(iter))
 		len = iov_iter_count(iter);
@@ -992,13 +1006,25 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 			}
 		}
 		faulted = false;
-		if ((off & ~PAGE_MASK) + len > 2 * PAGE_SIZE)
-			err = vpm_copy_wide_pass(mapping, off, len, iter,
-						 fetchpage, &anynew, zerostart,
-						 rw, ops, priv, &copied,
-						 &faulted);
+		fp = fetchpage;
+		plen = len;
+		/*
+		 * A retry of the create path that starts inside a page an
+		 * earlier pass kept data in: that page may have been written
+		 * back and evicted in between, and made anew it would be
+		 * zeroed up to @off, over what the earlier pass wrote.  Read
+		 * that page in instead, in a pass of its own.
+		 */
+		if (rw == S_WRITE && !fetchpage && kept && (off & ~PAGE_MASK)) {
+			fp = VPM_FETCHPAGE;
+			plen = min_t(size_t, len, PAGE_SIZE - (off & ~PAGE_MASK));
+		}
+		if ((off & ~PAGE_MASK) + plen > 2 * PAGE_SIZE)
+			err = vpm_copy_wide_pass(mapping, off, plen, iter, fp,
+						 &anynew, zerostart, rw, ops,
+						 priv, &copied, &faulted);
 		else
-			err = vpm_copy_pass(mapping, off, len, iter, fetchpage,
+			err = vpm_copy_pass(mapping, off, plen, iter, fp,
 					    &anynew, zerostart, rw, ops, priv,
 					    &copied, &faulted);
 		if (err)
@@ -1006,8 +1032,10 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 		off += copied;
 		len -= copied;
 		/* A retry must not zero what this pass wrote. */
-		if (copied)
+		if (copied) {
 			zerostart = 0;
+			kept = true;
+		}
 		if (!faulted)
 			continue;
 		/*
