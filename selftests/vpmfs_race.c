@@ -1141,12 +1141,12 @@ static void run_append_wb(void)
 
 enum {
 	HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_WIDE,
-	HF_KINDS
+	HF_WIDE_OVER, HF_KINDS
 };
 
 static const char *const hf_kind[] = { "full", "partial", "mapped-source",
 				       "anon-source", "short", "userfaultfd-source",
-				       "wide-userfaultfd" };
+				       "wide-userfaultfd", "wide-overwrite" };
 
 /* Pages of a wide write: one 64 KiB pass of vpm_data_copy_ops(). */
 #define HF_WIDE_PAGES	16
@@ -1166,13 +1166,15 @@ static struct {
 	int done;
 	/* userfaultfd source: the handler's state, see hf_uffd_handler() */
 	int uffd, uf_busy, uf_window;
-	int uf_kill;			/* end the write in the window: EFAULT */
+	int uf_kill;			/* HF_UF_*: what else the handler does */
+	__u64 uf_evicts;		/* pages HF_UF_EVICT evicted */
 	__u64 uf_page, uf_zaps, uf_faults, uf_bfree;
 	unsigned char *uf_src, *uf_content;
 	const unsigned char *uf_map;
 	double uf_delay;
 	__u64 uf_writes, uf_windows[2], uf_hits[2], uf_efault, uf_missed;
 	__u64 wide_short, wide_full;	/* wide writes cut at the page, or not */
+	__u64 wide_evicted;		/* wide overwrites with a page evicted */
 	pthread_rwlock_t lock;		/* readers vs. round changes */
 } hf;
 
@@ -1210,17 +1212,24 @@ static void hf_publish(__u64 p, unsigned int kind)
 		sched_yield();
 }
 
+/* How hf_uffd_pwrite() treats its write, beyond filling the page. */
+enum { HF_UF_PLAIN, HF_UF_KILL, HF_UF_EVICT };
+
 /*
- * pwrite(@len bytes of @src) to page @p, whose page @k (of @src) faults
- * through userfaultfd: the handler fills it with the data of @key, and
- * with @kill it ends the write where it holds the writer after the block
- * was allocated, by taking the page away for good (PROT_NONE), so that
- * the write stops short at that page with EFAULT.  Returns what pwrite()
+ * pwrite(@len bytes from @src + @d) to page @p, where page @k of @src
+ * faults through userfaultfd: the handler fills it with the data of @key.
+ * With HF_UF_KILL it ends the write where it holds the writer after the
+ * block was allocated, by taking the page away for good (PROT_NONE), so
+ * that the write stops short at that page with EFAULT.  With
+ * HF_UF_EVICT, from its second fault on (a copy faulted, or the zap came
+ * early), it writes back and evicts the file page the userfaultfd page's
+ * data starts in before it fills the page.  Returns what pwrite()
  * returned, errno kept.
  */
-static ssize_t hf_uffd_pwrite(unsigned char *src, size_t len, unsigned int k,
-			      __u64 p, __u64 key, int kill)
+static ssize_t hf_uffd_pwrite(unsigned char *src, size_t d, size_t len,
+			      unsigned int k, __u64 p, __u64 key, int kill)
 {
+	__u64 uoff = p * PG + (__u64)k * PG - d;	/* the page's data in the file */
 	struct uffdio_register reg = {
 		.range = { (unsigned long)(src + (size_t)k * PG), PG },
 		.mode = UFFDIO_REGISTER_MODE_MISSING,
@@ -1232,9 +1241,9 @@ static ssize_t hf_uffd_pwrite(unsigned char *src, size_t len, unsigned int k,
 
 	if (ioctl(hf.uffd, UFFDIO_REGISTER, &reg))
 		die("UFFDIO_REGISTER");
-	fill_pat(hf.uf_content, key, (p + k) * PG, PG);
+	fill_pat(hf.uf_content, key, uoff, PG);
 	cached = hf.uf_windows[1];
-	hf.uf_page = p + k;
+	hf.uf_page = uoff / PG;
 	hf.uf_zaps = 0;
 	hf.uf_faults = 0;
 	hf.uf_kill = kill;
@@ -1243,8 +1252,8 @@ static ssize_t hf_uffd_pwrite(unsigned char *src, size_t len, unsigned int k,
 	hf.uf_bfree = sf.f_bfree;
 	__atomic_store_n(&hf.uf_window, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&hf.uf_src, src + (size_t)k * PG, __ATOMIC_RELEASE);
-	hf_publish(p + k, kill ? HF_WIDE : HF_UFFD);
-	ret = pwrite(hf.fd, src, len, p * PG);
+	hf_publish(uoff / PG, kill ? HF_WIDE : HF_UFFD);
+	ret = pwrite(hf.fd, src + d, len, p * PG);
 	e = errno;
 	__atomic_store_n(&hf.uf_src, NULL, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&hf.uf_busy, __ATOMIC_ACQUIRE))
@@ -1288,10 +1297,12 @@ static void hf_write_wide(struct rng *r, __u64 p, __u64 key)
 
 	if (src == MAP_FAILED || !got || !zero)
 		die("mmap");
+	/* no large folio may fill page K while the others are filled */
+	madvise(src, len, MADV_NOHUGEPAGE);
 	fill_pat(src, key, p * PG, (size_t)k * PG);
 	fill_pat(src + (k + 1) * PG, key, (p + k + 1) * PG,
 		 (HF_WIDE_PAGES - k - 1) * PG);
-	ret = hf_uffd_pwrite(src, len, k, p, key, 1);
+	ret = hf_uffd_pwrite(src, 0, len, k, p, key, HF_UF_KILL);
 	munmap(src, len);
 	if (ret != (ssize_t)len && ret != (ssize_t)(k * PG)) {
 		say("BAD %s: wide write of pages [%llu, +%d), page %u faulting,",
@@ -1322,6 +1333,59 @@ static void hf_write_wide(struct rng *r, __u64 p, __u64 key)
 	hf.kinds[HF_WIDE]++;
 	free(got);
 	free(zero);
+}
+
+/*
+ * A wide overwrite: pages @p to @p + HF_WIDE_PAGES - 1, just written, are
+ * written again with the same bytes in one pwrite() from a buffer that
+ * starts D bytes into a page, so that its userfaultfd page K begins
+ * inside file page @p + K - 1.  When the zap makes the copy fault there,
+ * the first pass keeps the part of that page before it, and the retry
+ * starts inside the page; the handler writes the page back and evicts it
+ * first.  The retry must not make that page anew (the create path) and
+ * zero what the first pass wrote.
+ */
+static void hf_write_wide_over(struct rng *r, __u64 p, __u64 key)
+{
+	size_t len = (size_t)HF_WIDE_PAGES * PG, d = 1 + rndn(r, PG - 1), i;
+	unsigned int k = 1 + rndn(r, HF_WIDE_PAGES - 1);
+	unsigned char *src = mmap(NULL, len + PG, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *got = malloc(PG), *exp = malloc(len);
+	__u64 evicts = hf.uf_evicts;
+	ssize_t ret;
+
+	if (src == MAP_FAILED || !got || !exp)
+		die("mmap");
+	madvise(src, len + PG, MADV_NOHUGEPAGE);
+	fill_pat(exp, key, p * PG, len);
+	pwrite_all(hf.fd, exp, len, p * PG);
+	/* the buffer but its page K: file bytes [p * PG, + len) from D */
+	memcpy(src + d, exp, (size_t)k * PG - d);
+	memcpy(src + (k + 1) * PG, exp + (k + 1) * PG - d, len + d - (k + 1) * PG);
+	ret = hf_uffd_pwrite(src, d, len, k, p, key, HF_UF_EVICT);
+	munmap(src, len + PG);
+	if (ret != (ssize_t)len) {
+		say("BAD %s: wide overwrite of pages [%llu, +%d) returned %zd (%s)\n",
+		    scen, p, HF_WIDE_PAGES, ret, ret < 0 ? strerror(errno) : "");
+		add(&st->bad, 1);
+		add(&st->foreign, 1);
+	}
+	if (hf.uf_evicts > evicts)
+		hf.wide_evicted++;
+	for (i = 0; i < HF_WIDE_PAGES; i++) {
+		hf.pr[p + i] = hf.round;
+		hf.pa[p + i] = 0;
+		hf.pb[p + i] = PG;
+		hf.pz[p + i] = 0;
+		if (pread_full(hf.fd, got, PG, (p + i) * PG) != PG)
+			die("short read");
+		cmp_report("page after a wide overwrite retried inside it", "hole-fill",
+			   got, exp + i * PG, (p + i) * PG, PG, false);
+	}
+	hf.kinds[HF_WIDE_OVER]++;
+	free(got);
+	free(exp);
 }
 
 static unsigned int hf_write_page(struct rng *r, __u64 p, unsigned char *buf,
@@ -1381,7 +1445,7 @@ static unsigned int hf_write_page(struct rng *r, __u64 p, unsigned char *buf,
 
 		if (src == MAP_FAILED)
 			die("mmap");
-		ret = hf_uffd_pwrite(src, PG, 0, p, key, 0);
+		ret = hf_uffd_pwrite(src, 0, PG, 0, p, key, HF_UF_PLAIN);
 		munmap(src, PG);
 		if (ret < 0 && errno == EFAULT) {
 			/* vpm gives up after two passes that copied nothing */
@@ -1498,7 +1562,18 @@ static void *hf_uffd_handler(void *arg)
 			hf.uf_hits[vec] += bad > 0;
 			add(&st->ops, 1);
 		}
-		if (hf.uf_window && hf.uf_kill) {
+		if (hf.uf_kill == HF_UF_EVICT && hf.uf_faults > 1) {
+			/* (uf_faults counts this fault already) */
+			__u64 eo = hf.uf_page * PG;
+
+			if (sync_file_range(hf.fd, eo, PG, SYNC_FILE_RANGE_WAIT_BEFORE |
+					    SYNC_FILE_RANGE_WRITE |
+					    SYNC_FILE_RANGE_WAIT_AFTER))
+				die("sync_file_range");
+			posix_fadvise(hf.fd, eo, PG, POSIX_FADV_DONTNEED);
+			hf.uf_evicts++;
+		}
+		if (hf.uf_window && hf.uf_kill == HF_UF_KILL) {
 			/* the writer's fault-in fails: the write ends here */
 			struct uffdio_range rg = { addr, PG };
 
@@ -1763,7 +1838,10 @@ static void run_hole_fill(void)
 			a = now();
 			if (hf.uffd >= 0 && !(p % HF_WIDE_PAGES) &&
 			    p + HF_WIDE_PAGES <= hf.npages && !rndn(&r, 8)) {
-				hf_write_wide(&r, p, hf_key(hf.round));
+				if (rndn(&r, 2))
+					hf_write_wide(&r, p, hf_key(hf.round));
+				else
+					hf_write_wide_over(&r, p, hf_key(hf.round));
 				k = HF_WIDE;
 				p += HF_WIDE_PAGES - 1;
 				pages_written += HF_WIDE_PAGES - 1;
@@ -1816,7 +1894,9 @@ static void run_hole_fill(void)
 	if (hf.uffd >= 0) {
 		say("# hole-fill: wide writes (%d pages, a userfaultfd page among them):",
 		    HF_WIDE_PAGES);
-		say(" %llu cut short at that page, %llu whole\n", hf.wide_short, hf.wide_full);
+		say(" %llu cut short at that page, %llu whole;", hf.wide_short, hf.wide_full);
+		say(" wide overwrites from an unaligned buffer: %llu with the page evicted\n",
+		    hf.wide_evicted);
 	}
 	if (hf.uffd >= 0) {
 		say("# hole-fill: %llu writes from a userfaultfd page, held after the block",
