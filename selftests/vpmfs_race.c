@@ -25,7 +25,10 @@
  *               wide writes of 16 pages (one vpm pass) whose userfaultfd
  *               page is taken away once the blocks are allocated, so
  *               that the write stops short there: the pages after it
- *               must read as zero.  -t
+ *               must read as zero; and wide overwrites from a buffer
+ *               that starts inside a page, whose retry after a fault
+ *               starts inside a file page that the handler evicts
+ *               meanwhile: the first pass's bytes there must stay.  -t
  *               readers (1) read the page being written by read(), mmap
  *               and splice, aiming at the moment its block is allocated.
  *               A reader may see 0 or the data written, nothing else.
