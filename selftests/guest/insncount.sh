@@ -4,7 +4,8 @@
 # Guest side of scripts/insncount: fresh vpmfs on /dev/vda (copy=vpm,
 # /mnt/a) and /dev/vdb (copy=generic, /mnt/b), a FILE_MIB file on each,
 # read twice so that the page cache and the vpm cache hold it, then for
-# each workload one warm-up loop on each side and ROUNDS rounds of
+# each workload one warm-up loop on each side (over the whole file, so
+# that an overwrite loop finds every page dirty) and ROUNDS rounds of
 # vpmloop on a, b (b, a in every other round).  Before each vpmloop run
 # it prints "@@LOOP <side> <workload> <calls> <bytes per call>", in
 # order: the host matches the n-th line with the n-th loop's snapshot of
@@ -23,6 +24,14 @@ calls=$1
 rounds=$2
 mib=$3
 shift 3
+
+# No writeback while a loop runs: the flusher's instructions would be
+# counted with the loop's, and dirty throttling would make them vary.
+# The files are far below these limits, so an overwrite loop rewrites
+# pages that stay dirty, for both sides.
+echo 0 >/proc/sys/vm/dirty_writeback_centisecs
+echo 80 >/proc/sys/vm/dirty_background_ratio
+echo 90 >/proc/sys/vm/dirty_ratio
 
 mkfs.vpmfs -q /dev/vda
 mkfs.vpmfs -q /dev/vdb
@@ -54,8 +63,11 @@ for w in "$@"; do
 	*) fail "unknown workload $w" ;;
 	esac
 	[ "$n" -ge 8 ] || n=8
-	loop a "$w" "$mode" $((n / 4 + 1)) "$size"
-	loop b "$w" "$mode" $((n / 4 + 1)) "$size"
+	# the warm-up goes over the whole file (pread-64b: one page)
+	warm=$((n / 4 + 1))
+	[ "$size" -lt 4096 ] || warm=$((mib * 1048576 / size + 1))
+	loop a "$w" "$mode" "$warm" "$size"
+	loop b "$w" "$mode" "$warm" "$size"
 	r=1
 	while [ "$r" -le "$rounds" ]; do
 		if [ $((r % 2)) = 1 ]; then
