@@ -11,14 +11,15 @@
  *
  * FILE gets, for each snapshot, a line "S <number>" and then a line
  * "<TB address, hex> <instructions in the TB> <executions>" for each TB
- * that ran since the previous snapshot.  Counting is exact and does not
- * depend on the host's load; it is also slow (a callback per executed
- * TB), so the VM is one vCPU and the timings it prints are no guide.
+ * that ran since the previous snapshot.  A TB counts whole when it
+ * starts, so one that an exception cuts short counts too many.  Counting
+ * is slow (a callback per executed TB), so the VM has one vCPU and the
+ * timings it prints are no guide.
  *
  * The plugin API is declared here, as far as it is used, rather than
- * taken from QEMU's qemu-plugin.h, which Debian does not package; these
- * calls have not changed since plugin API version 1, and the version
- * this plugin declares (2) is the oldest that QEMU 8.1 and later accept.
+ * taken from QEMU's qemu-plugin.h, which Debian does not package.  These
+ * calls have not changed since plugin API version 1; this plugin declares
+ * version 2, which QEMU 9.0 made the oldest it loads (8.x loads only 1).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -108,6 +109,8 @@ static void tcgi_snapshot(void)
 {
 	struct tcgi_tb *t;
 
+	if (!tcgi_out)		/* after the exit snapshot */
+		return;
 	fprintf(tcgi_out, "S %u\n", tcgi_snaps++);
 	for (t = tcgi_all; t; t = t->next) {
 		uint64_t c = __atomic_exchange_n(&t->count, 0, __ATOMIC_RELAXED);
