@@ -10,7 +10,8 @@
 #   always: the same on every boot -> exit 125 after two boots
 #   late:   runs QEMU until the guest reports VMTEST_START, then kills it
 #           and itself with SIGABRT -> exit 125, one boot
-# Host side only; each case boots the stock kernel at most twice.
+# Host side only; each case boots the stock kernel at most twice (the
+# first vmtest builds the modules if they are not built yet).
 set -euo pipefail
 # shellcheck source=selftests/lib/host.sh
 . "$(dirname "$0")/../lib/host.sh"
@@ -60,7 +61,7 @@ run() {
 
 	mkdir -p "$work/$mode"
 	PATH=$work/bin:$PATH FAKEQ_REAL=$real FAKEQ_STATE=$work/$mode FAKEQ_MODE=$mode \
-		"$top/scripts/vmtest" --no-build --no-load --timeout 120 -- \
+		"$top/scripts/vmtest" --no-load --timeout 300 -- \
 		'echo vmtest-retry-command-ran; sleep 3' >"$work/$mode/out" 2>"$work/$mode/err" || rc=$?
 	boots=$(cat "$work/$mode/boots" 2>/dev/null || echo 0)
 	grep -q 'booting again' "$work/$mode/err" && retried=1
