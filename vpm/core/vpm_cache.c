@@ -91,36 +91,44 @@ struct vpm_cache vpmd;
  * VPM_HASH_RUN (32) pages of a file hashes to a pair, anywhere in the
  * table, and its pages take that pair and the ones after it (wrapping at
  * the end).  A sequential copy then reads the table a cache line after
- * another, 8 pages to the line, instead of a random line (and often a
- * random page of the table, a TLB miss) per file page: under QEMU's TCG,
- * where a TLB miss is a software page walk, that cost a hot 1 MiB read
- * several per cent (see Documentation/performance.rst).  The load on the
- * table is what it was: each page still lands on a pair as random as its
- * run's, and a run starts on any pair, so the first pages of many small
- * files do not crowd into a few.  Returns the pair's first bucket.
+ * another instead of a random line (and often a random page of the
+ * table, a TLB miss) per file page: under QEMU's TCG, where a TLB miss is
+ * a software page walk, that cost a hot 1 MiB read several per cent (see
+ * Documentation/performance.rst).  The load on the table is what it was:
+ * each page still lands on a pair as random as its run's, and a run
+ * starts on any pair, so the first pages of many small files do not crowd
+ * into a few.  Returns the pair's first bucket, and in @tag the page's
+ * tag: other bits of the same product, and the page's place in its run,
+ * so that the pages that share a pair have different tags but by chance.
  */
-static u32 vpm_hash(const struct address_space *mapping, pgoff_t index)
+static u32 vpm_hash(const struct address_space *mapping, pgoff_t index,
+		    u32 *tag)
 {
-	u32 pair;
+	u64 x = ((u64)(unsigned long)mapping ^
+		 (u64)(index >> VPM_HASH_RUN_SHIFT) * GOLDEN_RATIO_64) *
+		GOLDEN_RATIO_64;
+	u32 run = index & (VPM_HASH_RUN - 1), pair;
 
-	pair = hash_long((unsigned long)mapping ^
-			 (unsigned long)(index >> VPM_HASH_RUN_SHIFT) *
-			 GOLDEN_RATIO_PRIME, vpmd.hashbits - 1);
-	pair += index & (VPM_HASH_RUN - 1);
+	pair = (u32)(x >> (65 - vpmd.hashbits)) + run;
+	*tag = ((u32)(x >> 16) ^ (run << 2)) | (u32)VPM_KEY_TAG;
+	*tag &= ~(u32)VPM_KEY_REF;
 	return (pair & ((1U << (vpmd.hashbits - 1)) - 1)) << 1;
 }
 
-/* The slot bucket @b names, if its hint is for (@mapping, @index). */
-static struct vpmap *vpm_bucket_slot(u32 b,
-				     const struct address_space *mapping,
-				     pgoff_t index)
+/*
+ * The slot bucket @b names, if its hint is for (@mapping, @index) with
+ * tag @tag; @key is set to the key read.
+ */
+static struct vpmap *vpm_bucket_slot(u32 b, const struct address_space *mapping,
+				     pgoff_t index, u32 tag, u64 *key)
 {
-	u32 id = READ_ONCE(vpmd.hash[b]);
+	u64 k = READ_ONCE(vpmd.hash[b].vb_key);
 	struct vpmap *vpm;
 
-	if (!id)
+	*key = k;
+	if (VPM_KEY_TAGOF(k) != tag)
 		return NULL;
-	vpm = VPMP(id);
+	vpm = VPMP(VPM_KEY_ID(k));
 	if (READ_ONCE(vpm->vpm_mapping) != mapping ||
 	    READ_ONCE(vpm->vpm_index) != index)
 		return NULL;
@@ -148,7 +156,7 @@ static bool vpm_inject(unsigned int __percpu *counter, unsigned int *knob)
  * @index: the page index
  *
  * Call inside an RCU read-side section (the memory hotplug notifier waits
- * for it).  Nothing read from the slot is trusted: the folio gets a
+ * for it).  Nothing read from the hash bucket is trusted: the folio gets a
  * speculative reference and its own mapping and index are checked.
  *
  * Return: the folio that holds page @index of @mapping, with a reference
@@ -158,27 +166,35 @@ static bool vpm_inject(unsigned int __percpu *counter, unsigned int *knob)
  */
 struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 {
+	struct vpm_bucket *b;
 	struct folio *folio;
-	struct vpmap *vpm;
-	u32 h;
+	u32 tag, w;
+	u64 key;
 
 	if (!vpmd.nslots)
 		return NULL;
 	/* Injected: miss as if another thread were entering the page. */
 	if (unlikely(vpm_inject(&vpmd.cpu->vcpu_contend, &vpm_contend_mtbf)))
 		return NULL;
-	h = vpm_hash(mapping, index);
-	vpm = vpm_bucket_slot(h, mapping, index);
-	if (!vpm)
-		vpm = vpm_bucket_slot(h + 1, mapping, index);
-	if (!vpm)
-		return NULL;
-	/*
-	 * Pairs with the release in vpm_publish(): the struct page this
-	 * points at is seen as initialised (memory hot-added since the
-	 * slot's last use is set up with plain stores).
-	 */
-	folio = smp_load_acquire(&vpm->vpm_folio);
+	b = &vpmd.hash[vpm_hash(mapping, index, &tag)];
+	for (w = 0;; w++) {
+		/*
+		 * Pairs with the release in vpm_publish(): the folio read
+		 * below is the one published with this key or a later one,
+		 * and the struct page it points at is seen as initialised
+		 * (memory hot-added since the bucket's last use is set up
+		 * with plain stores).  A tag that matches only by chance,
+		 * or a folio written after the key was read, fails the
+		 * identity checks below.
+		 */
+		key = smp_load_acquire(&b->vb_key);
+		if (VPM_KEY_TAGOF(key) == tag)
+			break;
+		if (w)
+			return NULL;
+		b++;
+	}
+	folio = READ_ONCE(b->vb_folio);
 	if (!folio)
 		return NULL;
 	/*
@@ -220,8 +236,13 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 		VPM_STAT(STEALS);
 		return NULL;
 	}
-	if (!READ_ONCE(vpm->vpm_referenced))
-		WRITE_ONCE(vpm->vpm_referenced, 1);
+	/*
+	 * Second chance.  Only a cmpxchg may set the bit: a plain store
+	 * could put back a key a new owner of the bucket just replaced.
+	 * Losing that race only loses the bit.
+	 */
+	if (!(key & VPM_KEY_REF))
+		cmpxchg64(&b->vb_key, key, key | VPM_KEY_REF);
 	return folio;
 }
 
@@ -292,6 +313,32 @@ static void vpm_free_vpmaps(struct vpmap **vp, int n)
 	}
 }
 
+/* Whether an empty or published bucket with key @key may be taken. */
+static bool vpm_takeable(u64 key)
+{
+	return !key || (VPM_KEY_TAGOF(key) && !(key & VPM_KEY_REF));
+}
+
+/*
+ * Whether slot @v, on a locked queue, was hit since the allocator last
+ * passed it; clears that.  The bucket's key is only ever changed with
+ * cmpxchg64(), apart from its owner's release store.
+ */
+static bool vpm_test_clear_ref(struct vpmap *v)
+{
+	struct vpm_bucket *b;
+	u64 key;
+
+	if (v->vpm_bucket == VPM_NOBUCKET)
+		return false;
+	b = &vpmd.hash[v->vpm_bucket];
+	key = READ_ONCE(b->vb_key);
+	if (VPM_KEY_ID(key) != VPMID(v) || !(key & VPM_KEY_REF))
+		return false;
+	cmpxchg64(&b->vb_key, key, key & ~VPM_KEY_REF);
+	return true;
+}
+
 /*
  * Move @v, on the locked @allocq, to the tail of the release queue.  That
  * lock is only tried: on contention the slot stays where it is, which is
@@ -336,9 +383,8 @@ retry:
 		return got;
 	}
 	while (got < want && (v = vpm_head(allocq)) != NULL) {
-		if (scan < VPM_ALLOC_SCAN && READ_ONCE(v->vpm_referenced)) {
+		if (scan < VPM_ALLOC_SCAN && vpm_test_clear_ref(v)) {
 			scan++;
-			WRITE_ONCE(v->vpm_referenced, 0);
 			vpm_second_chance(fl, allocq, v);
 			if (vpm_head(allocq) == v) {
 				/* could not move it: it is next in turn */
@@ -408,53 +454,89 @@ static int vpm_alloc_slots(struct vpmap **vp, int want)
  * misses, and a hint that is no longer hit loses its place to the next
  * miss after it was aged.  U32_MAX: do not enter the page.
  */
-static u32 vpm_pick_bucket(struct folio *folio,
-			   struct address_space *mapping, pgoff_t index)
+static u32 vpm_pick_bucket(struct folio *folio, struct address_space *mapping,
+			   pgoff_t index, u32 *tag)
 {
-	u32 h = vpm_hash(mapping, index), w, id[2] = { 0, 0 };
-	struct vpmap *cur;
+	u32 h = vpm_hash(mapping, index, tag), w;
+	u64 key[2];
 
 	for (w = 0; w < 2; w++) {
-		id[w] = READ_ONCE(vpmd.hash[h + w]);
-		cur = vpm_bucket_slot(h + w, mapping, index);
-		if (!cur)
+		if (!vpm_bucket_slot(h + w, mapping, index, *tag, &key[w]))
 			continue;
-		if (READ_ONCE(cur->vpm_folio) == folio) {
+		if (READ_ONCE(vpmd.hash[h + w].vb_folio) == folio) {
 			/* Another thread entered it meanwhile. */
 			VPM_STAT(CONTEND);
 			return U32_MAX;
 		}
 		return h + w;
 	}
-	if (!id[0])
+	if (!key[0])
 		return h;
-	if (!id[1] || !READ_ONCE(VPMP(id[1])->vpm_referenced))
+	if (vpm_takeable(key[1]))
 		return h + 1;
-	if (!READ_ONCE(VPMP(id[0])->vpm_referenced))
+	if (vpm_takeable(key[0]))
 		return h;
-	WRITE_ONCE(VPMP(id[0])->vpm_referenced, 0);
-	WRITE_ONCE(VPMP(id[1])->vpm_referenced, 0);
+	/* Both hit (or being written): age them, remember nothing. */
+	for (w = 0; w < 2; w++)
+		if (key[w] & VPM_KEY_REF)
+			cmpxchg64(&vpmd.hash[h + w].vb_key, key[w],
+				  key[w] & ~VPM_KEY_REF);
 	VPM_STAT(PAIRFULL);
 	return U32_MAX;
 }
 
-/* Point slot @vpm, owned by this thread, at @folio and publish it in @b. */
-static void vpm_publish(struct vpmap *vpm, struct folio *folio,
-			struct address_space *mapping, pgoff_t index, u32 b)
+/* Take bucket @b off the slot that holds it; false if it is being written. */
+static bool vpm_claim(struct vpmap *vpm, struct vpm_bucket *b)
 {
+	u64 key = READ_ONCE(b->vb_key), old;
+
+	for (;;) {
+		if (key && !VPM_KEY_TAGOF(key))
+			return false;
+		old = cmpxchg64(&b->vb_key, key, (u64)VPMID(vpm) << 32);
+		if (old == key)
+			return true;
+		/* a hit set the bit, or another thread took it */
+		key = old;
+	}
+}
+
+/*
+ * Point slot @vpm, owned by this thread, at page @index of @mapping, in
+ * @folio, and publish it in bucket @b with tag @tag, unless another
+ * thread is writing that bucket right now.
+ */
+static void vpm_publish(struct vpmap *vpm, struct folio *folio,
+			struct address_space *mapping, pgoff_t index, u32 b,
+			u32 tag)
+{
+	struct vpm_bucket *nb = &vpmd.hash[b];
+
 	if (vpm->vpm_bucket != VPM_NOBUCKET) {
 		/* Unpublish the old hint if the table still names this slot. */
-		if (cmpxchg(&vpmd.hash[vpm->vpm_bucket], VPMID(vpm), 0) ==
-		    VPMID(vpm))
-			VPM_STAT(STEALS);
+		struct vpm_bucket *ob = &vpmd.hash[vpm->vpm_bucket];
+		u64 key = READ_ONCE(ob->vb_key), old;
+
+		while (VPM_KEY_ID(key) == VPMID(vpm)) {
+			old = cmpxchg64(&ob->vb_key, key, 0);
+			if (old == key) {
+				VPM_STAT(STEALS);
+				break;
+			}
+			key = old;
+		}
+		vpm->vpm_bucket = VPM_NOBUCKET;
 	}
-	/* Pairs with the acquire in vpm_cache_lookup(). */
-	smp_store_release(&vpm->vpm_folio, folio);
 	WRITE_ONCE(vpm->vpm_mapping, mapping);
 	WRITE_ONCE(vpm->vpm_index, index);
-	WRITE_ONCE(vpm->vpm_referenced, 0);
+	if (!vpm_claim(vpm, nb)) {
+		VPM_STAT(CONTEND);
+		return;
+	}
+	WRITE_ONCE(nb->vb_folio, folio);
+	/* Pairs with the acquire in vpm_cache_lookup(). */
+	smp_store_release(&nb->vb_key, (u64)VPMID(vpm) << 32 | tag);
 	vpm->vpm_bucket = b;
-	WRITE_ONCE(vpmd.hash[b], VPMID(vpm));
 }
 
 /* Whether one of the @n buckets in @b is @bucket. */
@@ -491,7 +573,7 @@ void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
 {
 	struct vpmap *vp[VPM_ENTER_BATCH];
 	u8 pgi[VPM_ENTER_BATCH];
-	u32 b[VPM_ENTER_BATCH];
+	u32 b[VPM_ENTER_BATCH], tag[VPM_ENTER_BATCH];
 	int i, n, got;
 
 	if (!vpmd.nslots)
@@ -501,7 +583,8 @@ void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
 			i = __ffs(miss);
 			if (READ_ONCE(fl[i]->mapping) != mapping)
 				continue;
-			b[n] = vpm_pick_bucket(fl[i], mapping, index + i);
+			b[n] = vpm_pick_bucket(fl[i], mapping, index + i,
+					       &tag[n]);
 			if (b[n] == U32_MAX)
 				continue;
 			/*
@@ -513,10 +596,10 @@ void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
 			 * not remembered.
 			 */
 			if (vpm_batch_has(b, n, b[n])) {
-				u32 o = b[n] ^ 1, id = READ_ONCE(vpmd.hash[o]);
+				u32 o = b[n] ^ 1;
 
 				if (vpm_batch_has(b, n, o) ||
-				    (id && READ_ONCE(VPMP(id)->vpm_referenced)))
+				    !vpm_takeable(READ_ONCE(vpmd.hash[o].vb_key)))
 					continue;
 				b[n] = o;
 			}
@@ -529,7 +612,7 @@ void vpm_cache_enter_pages(struct address_space *mapping, struct folio **fl,
 			VPM_STAT_ADD(NOFREEVPMS, n - got);
 		for (i = 0; i < got; i++)
 			vpm_publish(vp[i], fl[pgi[i]], mapping, index + pgi[i],
-				    b[i]);
+				    b[i], tag[i]);
 		vpm_free_vpmaps(vp, got);
 	}
 }
@@ -552,7 +635,7 @@ void vpm_cache_enter(struct folio *folio, pgoff_t index)
 /**
  * vpm_cache_hinted() - slots published in the hash table, for debugfs
  *
- * Return: the number of non-empty buckets (a walk of the table).
+ * Return: the number of buckets that hold a hint (a walk of the table).
  */
 unsigned long vpm_cache_hinted(void)
 {
@@ -561,7 +644,7 @@ unsigned long vpm_cache_hinted(void)
 	if (!vpmd.nslots)
 		return 0;
 	for (i = 0; i < (1UL << vpmd.hashbits); i++) {
-		n += !!READ_ONCE(vpmd.hash[i]);
+		n += !!VPM_KEY_TAGOF(READ_ONCE(vpmd.hash[i].vb_key));
 		if (!(i & 65535))
 			cond_resched();
 	}
@@ -591,17 +674,18 @@ static int vpm_memory_callback(struct notifier_block *nb,
 {
 	const struct memory_notify *mn = arg;
 	unsigned long start = mn->start_pfn, end = start + mn->nr_pages;
-	u32 i;
+	unsigned long i;
 
 	if (action != MEM_OFFLINE)
 		return NOTIFY_OK;
-	for (i = 0; i < vpmd.nslots; i++) {
-		struct vpmap *vpm = &vpmd.vpmap[i];
-		struct folio *folio = READ_ONCE(vpm->vpm_folio);
+	/* empty buckets too: they may still hold a folio, unused */
+	for (i = 0; i < (1UL << vpmd.hashbits); i++) {
+		struct vpm_bucket *b = &vpmd.hash[i];
+		struct folio *folio = READ_ONCE(b->vb_folio);
 
 		if (folio && folio_pfn(folio) >= start &&
 		    folio_pfn(folio) < end)
-			cmpxchg(&vpm->vpm_folio, folio, NULL);
+			cmpxchg(&b->vb_folio, folio, NULL);
 		if (!(i & 4095))
 			cond_resched();
 	}
@@ -657,7 +741,7 @@ static unsigned int vpm_cache_nfreelist(void)
 int vpm_cache_init(void)
 {
 	unsigned int i, ndx, cpu;
-	u64 nslots;
+	u64 nslots, max;
 	int err;
 
 	vpmd.cpu = alloc_percpu(struct vpm_cpu);
@@ -675,13 +759,17 @@ int vpm_cache_init(void)
 
 	nslots = vpm_cache_nslots();
 	/*
-	 * kvmalloc() refuses more than INT_MAX bytes; the slot array is the
-	 * larger allocation (the table has at most 16 bytes a slot).
+	 * kvmalloc() refuses more than INT_MAX bytes.  The table is the
+	 * larger allocation, two buckets a slot rounded up to a power of
+	 * two: at most 2^25 slots (a 1 GiB table, 128 GiB of pages hinted).
 	 */
-	if (nslots > INT_MAX / sizeof(struct vpmap)) {
+	max = min_t(u64, INT_MAX / sizeof(struct vpmap),
+		    rounddown_pow_of_two(INT_MAX /
+					 (2 * sizeof(struct vpm_bucket))));
+	if (nslots > max) {
 		pr_warn("cache of %llu slots too large, using %llu\n", nslots,
-			(u64)(INT_MAX / sizeof(struct vpmap)));
-		nslots = INT_MAX / sizeof(struct vpmap);
+			max);
+		nslots = max;
 	}
 
 	vpmd.nfreelist = vpm_cache_nfreelist();

@@ -39,23 +39,19 @@
  * @vpm_prev: id of the previous slot on the queue
  * @vpm_free_ndx: the freelist this slot always returns to
  * @vpm_ndxflg: which queue of that freelist it sits on (VPMALLOCQ/VPMRELEQ)
- * @vpm_referenced: hit since the allocator last passed it: it gets a
- *	second chance
  * @vpm_bucket: the hash bucket the slot was last published in
- * @vpm_folio: the folio last seen at (@vpm_mapping, @vpm_index), or NULL;
- *	the slot holds NO reference on it (see vpm_cache.c)
  * @vpm_mapping: the file the hint is for; compared, never dereferenced
  * @vpm_index: the page index in @vpm_mapping
  *
  * Slot ids are array index + 1, so that 0 means "none" as in illumos.
+ * The folio the hint points at, and whether it was hit since the
+ * allocator last passed it, are in the slot's bucket (struct vpm_bucket),
+ * so that a hit reads the bucket and the folio and never the slot.
  *
  * LOCKING: @vpm_next, @vpm_prev and @vpm_ndxflg change under the lock of
- * the queue the slot is on.  The hint (@vpm_bucket, @vpm_folio,
- * @vpm_mapping, @vpm_index) is written only by the thread that took the
- * slot off its queue, and read without any lock by vpm_cache_lookup(),
- * which trusts none of it: the folio's own identity is checked after a
- * speculative reference.  @vpm_referenced is set locklessly by hits and
- * cleared by the allocator under the queue lock.
+ * the queue the slot is on.  @vpm_bucket, @vpm_mapping and @vpm_index are
+ * written only by the thread that took the slot off its queue, and read
+ * without a lock by misses (vpm_pick_bucket()), which only compare them.
  */
 struct vpmap {
 	u32			vpm_magic;
@@ -63,11 +59,38 @@ struct vpmap {
 	u32			vpm_prev;
 	u16			vpm_free_ndx;
 	u8			vpm_ndxflg;
-	u8			vpm_referenced;
 	u32			vpm_bucket;
-	struct folio		*vpm_folio;
 	struct address_space	*vpm_mapping;
 	pgoff_t			vpm_index;
+};
+
+/*
+ * A bucket's key: the slot id in the high 32 bits, the page's tag in the
+ * low 32.  Every tag has VPM_KEY_TAG set, so an empty bucket (key 0) and
+ * a bucket being written (the writer's id, tag 0) match no page.
+ * VPM_KEY_REF is the second-chance bit: hit since the allocator last
+ * passed the slot.
+ */
+#define VPM_KEY_REF		BIT_ULL(0)
+#define VPM_KEY_TAG		BIT_ULL(1)
+#define VPM_KEY_ID(key)		((u32)((key) >> 32))
+#define VPM_KEY_TAGOF(key)	((u32)(key) & ~(u32)VPM_KEY_REF)
+
+/**
+ * struct vpm_bucket - one bucket of the hash table
+ * @vb_key: slot id, tag of (mapping, index) and VPM_KEY_REF (see above)
+ * @vb_folio: the folio last seen at the slot's (mapping, index); no
+ *	reference is held on it (see vpm_cache.c)
+ *
+ * A slot takes a bucket by swapping @vb_key from what it read to its id
+ * with tag 0 (cmpxchg), then writes @vb_folio, then stores the key with
+ * the tag (release).  So one thread at a time writes @vb_folio, and a
+ * bucket at rest holds the folio of the key it shows.  Lookups read the
+ * key (acquire) and then the folio, and trust neither.
+ */
+struct vpm_bucket {
+	u64			vb_key;
+	struct folio		*vb_folio;
 };
 
 /**
@@ -151,8 +174,8 @@ struct vpm_cpu {
  * @cpu: per-CPU state (always allocated, the counters are used even
  *	without the cache)
  * @hash: the two-way hash table, (mapping, index) to a pair of buckets
- *	holding slot ids, 0 when empty;
- *	written with cmpxchg()/WRITE_ONCE(), read locklessly
+ *	(struct vpm_bucket); written with cmpxchg64() and release stores,
+ *	read locklessly
  * @hashbits: log2 of the number of buckets
  */
 struct vpm_cache {
@@ -162,7 +185,7 @@ struct vpm_cache {
 	unsigned int		nfreelist;
 	unsigned int		freemsk;
 	struct vpm_cpu __percpu	*cpu;
-	u32			*hash;
+	struct vpm_bucket	*hash;
 	unsigned int		hashbits;
 };
 

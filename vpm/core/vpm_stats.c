@@ -111,7 +111,7 @@ static int vpm_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "cache_bytes %zu\n",
 		   vpmd.nslots ? vpmd.nslots * sizeof(struct vpmap) +
 		   vpmd.nfreelist * sizeof(struct vpmfree) +
-		   (sizeof(u32) << vpmd.hashbits) : 0);
+		   (sizeof(struct vpm_bucket) << vpmd.hashbits) : 0);
 	return 0;
 }
 

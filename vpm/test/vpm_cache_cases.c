@@ -94,34 +94,67 @@ static bool tvc_hit(struct address_space *m, pgoff_t index, struct folio *want)
 	return f == want;
 }
 
+/* The bucket slot @v is published in, or NULL. */
+static struct vpm_bucket *tvc_bucket_of(const struct vpmap *v)
+{
+	struct vpm_bucket *b;
+
+	if (v->vpm_bucket == U32_MAX)
+		return NULL;
+	b = &vpmd.hash[v->vpm_bucket];
+	return VPM_KEY_ID(READ_ONCE(b->vb_key)) == VPMID(v) ? b : NULL;
+}
+
+/* The folio of slot @v's published hint, or NULL. */
+static struct folio *tvc_slot_folio(const struct vpmap *v)
+{
+	struct vpm_bucket *b = tvc_bucket_of(v);
+
+	return b ? READ_ONCE(b->vb_folio) : NULL;
+}
+
+/* Whether slot @v is published and was hit since the allocator passed. */
+static bool tvc_referenced(const struct vpmap *v)
+{
+	struct vpm_bucket *b = tvc_bucket_of(v);
+
+	return b && (READ_ONCE(b->vb_key) & VPM_KEY_REF);
+}
+
 /* tvc_hit() without marking anything referenced: the LRU state is kept. */
 static bool tvc_peek(struct address_space *m, pgoff_t index,
 		     struct folio *want)
 {
-	u8 *saved = kmalloc(vpmd.nslots + 1, GFP_KERNEL);
+	unsigned long nb = 1UL << vpmd.hashbits, i;
+	u64 *saved = kmalloc_array(nb, sizeof(*saved), GFP_KERNEL);
 	bool ok;
-	u32 i;
 
 	if (!TVC_CHECK(saved, "no memory"))
 		return false;
-	for (i = 0; i < vpmd.nslots; i++)
-		saved[i] = vpmd.vpmap[i].vpm_referenced;
+	for (i = 0; i < nb; i++)
+		saved[i] = vpmd.hash[i].vb_key;
 	ok = tvc_hit(m, index, want);
-	for (i = 0; i < vpmd.nslots; i++)
-		vpmd.vpmap[i].vpm_referenced = saved[i];
+	for (i = 0; i < nb; i++)
+		vpmd.hash[i].vb_key = saved[i];
 	kfree(saved);
 	return ok;
 }
 
-/* The slot whose hint is @f at @index, or NULL. */
+/* The slot whose published hint is @f at @index, or NULL. */
 static struct vpmap *tvc_slot_of(struct folio *f, pgoff_t index)
 {
-	u32 i;
+	unsigned long i;
+	struct vpmap *v;
+	u64 key;
 
-	for (i = 0; i < vpmd.nslots; i++)
-		if (READ_ONCE(vpmd.vpmap[i].vpm_folio) == f &&
-		    READ_ONCE(vpmd.vpmap[i].vpm_index) == index)
-			return &vpmd.vpmap[i];
+	for (i = 0; i < (1UL << vpmd.hashbits); i++) {
+		key = READ_ONCE(vpmd.hash[i].vb_key);
+		if (!VPM_KEY_TAGOF(key) || READ_ONCE(vpmd.hash[i].vb_folio) != f)
+			continue;
+		v = VPMP(VPM_KEY_ID(key));
+		if (READ_ONCE(v->vpm_index) == index)
+			return v;
+	}
 	return NULL;
 }
 
@@ -270,17 +303,24 @@ static void tvc_check_cache(const char *when)
 			  seen[i]);
 		TVC_CHECK(v->vpm_bucket == U32_MAX || v->vpm_bucket < nb,
 			  "%s: slot %u bucket %u", when, i, v->vpm_bucket);
-		TVC_CHECK(!v->vpm_folio || v->vpm_mapping,
-			  "%s: slot %u folio without a mapping", when, i);
+		TVC_CHECK(!tvc_bucket_of(v) || v->vpm_mapping,
+			  "%s: slot %u published without a mapping", when, i);
 	}
 	vpm_contend_mtbf = 0;
 	vpm_steals_mtbf = 0;
 	for (b = 0; b < nb; b++) {
+		struct folio *folio;
 		struct vpmap *v;
-		u8 referenced;
+		u64 key;
 
-		id = vpmd.hash[b];
-		if (!id)
+		key = vpmd.hash[b].vb_key;
+		if (!key)
+			continue;
+		id = VPM_KEY_ID(key);
+		/* a bucket is written only between claim and release */
+		if (!TVC_CHECK(VPM_KEY_TAGOF(key) & VPM_KEY_TAG,
+			       "%s: bucket %lu claimed by %u at rest", when, b,
+			       id))
 			continue;
 		published++;
 		if (!TVC_CHECK(id >= 1 && id <= n, "%s: bucket %lu names %u",
@@ -291,13 +331,14 @@ static void tvc_check_cache(const char *when)
 		TVC_CHECK(v->vpm_bucket == b,
 			  "%s: bucket %lu names slot %u of bucket %u", when, b,
 			  id, v->vpm_bucket);
-		if (!tvc_folio_is(v->vpm_folio, v->vpm_mapping, v->vpm_index))
+		folio = vpmd.hash[b].vb_folio;
+		if (!tvc_folio_is(folio, v->vpm_mapping, v->vpm_index))
 			continue;
-		referenced = v->vpm_referenced;
-		TVC_CHECK(tvc_hit(v->vpm_mapping, v->vpm_index, v->vpm_folio),
+		TVC_CHECK(tvc_hit(v->vpm_mapping, v->vpm_index, folio),
 			  "%s: slot %u's live hint (index %lu) not found", when,
 			  id, v->vpm_index);
-		v->vpm_referenced = referenced;
+		/* the hit set the bit: put the LRU state back */
+		vpmd.hash[b].vb_key = key;
 	}
 	vpm_contend_mtbf = saved_c;
 	vpm_steals_mtbf = saved_s;
@@ -483,7 +524,7 @@ static void tvc_test_miss_hit(int nfl)
 	TVC_CHECK(tvc_folio_refs(f) == 2, "enter took a reference: %d",
 		  tvc_folio_refs(f));
 	v = tvc_slot_of(f, p0);
-	TVC_CHECK(v && v->vpm_mapping == m && !v->vpm_referenced,
+	TVC_CHECK(v && v->vpm_mapping == m && !tvc_referenced(v),
 		  "slot of the hint");
 	TVC_CHECK(vpm_cache_hinted() == 1, "hinted %lu", vpm_cache_hinted());
 	folio_put(f);
@@ -492,7 +533,7 @@ static void tvc_test_miss_hit(int nfl)
 	TVC_CHECK(g == f, "hit returns %p, want %p", g, f);
 	TVC_CHECK(tvc_folio_refs(f) == 2,
 		  "a hit holds one reference: refcount %d", tvc_folio_refs(f));
-	TVC_CHECK(v && v->vpm_referenced, "a hit marks the slot referenced");
+	TVC_CHECK(v && tvc_referenced(v), "a hit marks the slot referenced");
 	if (g)
 		folio_put(g);
 	TVC_CHECK(tvc_folio_refs(f) == 1, "refcount after put %d",
@@ -658,13 +699,13 @@ static void tvc_test_lru(int arg)
 
 	/* Hits on pages 2 and 3 (slots 3, 4): second chance. */
 	TVC_CHECK(tvc_hit(m, p[2], pg[2]) && tvc_hit(m, p[3], pg[3]), "hits");
-	TVC_CHECK(VPMP(3)->vpm_referenced && VPMP(4)->vpm_referenced,
+	TVC_CHECK(tvc_referenced(VPMP(3)) && tvc_referenced(VPMP(4)),
 		  "referenced");
 	pg[10] = tvc_enter(m, p[10]);
 	TVC_CHECK(tvc_slot_of(pg[10], p[10]) == VPMP(5),
 		  "page 10 not in slot 5");
 	TVC_CHECK(tvc_hit(m, p[4], NULL), "page 4 (slot 5) not evicted");
-	TVC_CHECK(!VPMP(3)->vpm_referenced && !VPMP(4)->vpm_referenced,
+	TVC_CHECK(!tvc_referenced(VPMP(3)) && !tvc_referenced(VPMP(4)),
 		  "second chance leaves the slots referenced");
 	TVC_CHECK(tvc_queue_is(fl->vpm_releq, rel, 5) &&
 		  tvc_queue_is(fl->vpm_allocq, alloc, 3),
@@ -684,15 +725,17 @@ static void tvc_test_lru(int arg)
 	for (i = 2; i <= 8; i++) {
 		struct vpmap *v = VPMP(i);
 
-		TVC_CHECK(v->vpm_folio && !v->vpm_referenced, "slot %d state", i);
-		TVC_CHECK(tvc_hit(v->vpm_mapping, v->vpm_index, v->vpm_folio),
+		TVC_CHECK(tvc_slot_folio(v) && !tvc_referenced(v),
+			  "slot %d state", i);
+		TVC_CHECK(tvc_hit(v->vpm_mapping, v->vpm_index,
+				  tvc_slot_folio(v)),
 			  "hit on slot %d", i);
 	}
 	pg[15] = tvc_enter(m, p[15]);
 	TVC_CHECK(fl->vpm_swaps == 4 && tvc_slot_of(pg[15], p[15]) == VPMP(1),
 		  "all referenced: slot 1 (page 14, unreferenced) refilled");
 	for (i = 2; i <= 8; i++)
-		TVC_CHECK(!VPMP(i)->vpm_referenced && VPMP(i)->vpm_folio,
+		TVC_CHECK(!tvc_referenced(VPMP(i)) && tvc_slot_folio(VPMP(i)),
 			  "slot %d after its second chance", i);
 	TVC_CHECK(tvc_hit(m, p[14], NULL), "page 14 evicted");
 	TVC_CHECK(vpm_cache_hinted() == 8, "hinted %lu", vpm_cache_hinted());

@@ -466,7 +466,7 @@ static void test_second_chance_busy(void)
 	      "the enter did not wait for the release queue lock");
 	CHECK(tvc_slot_of(pg[5], p[5]) == VPMP(4) && tvc_hit(m, p[3], NULL),
 	      "slot 4 (page 3) refilled");
-	CHECK(!VPMP(2)->vpm_referenced && !VPMP(3)->vpm_referenced,
+	CHECK(!tvc_referenced(VPMP(2)) && !tvc_referenced(VPMP(3)),
 	      "passed-over slots still referenced");
 	{
 		static const u32 alloc[] = { 2, 3 }, rel[] = { 1, 4 };
@@ -589,11 +589,12 @@ static void test_sizing(void)
 	vpm_cache_fini();
 
 	/*
-	 * 4 TiB at 12%: clamped to VPMAP_MAXCACHE (256 GiB, 2^26 slots, a
-	 * table of 2^27 buckets).  The harness allows 1 GiB here: the table
-	 * (512 MiB, never touched) is allocated; the slot array cannot be,
-	 * and init must fail cleanly -- but without kvmalloc()'s WARN,
-	 * which fires above INT_MAX bytes.
+	 * 4 TiB at 12%: more than VPMAP_MAXCACHE (256 GiB, 2^26 slots), and
+	 * clamped further to 2^25 slots so that the table (2^26 buckets of
+	 * 16 bytes, 1 GiB) stays within kvmalloc()'s INT_MAX.  The harness
+	 * allows 1 GiB here: the table (never touched) is allocated; the
+	 * slot array cannot be, and init must fail cleanly -- but without
+	 * kvmalloc()'s WARN, which fires above INT_MAX bytes.
 	 */
 	tvc_knobs_reset();
 	shim_totalram_pages = (4UL << 40) >> PAGE_SHIFT;
@@ -610,23 +611,22 @@ static void test_sizing(void)
 		const struct shim_kv_req *hash = NULL, *slots = NULL;
 
 		for (i = 0; (kv = shim_kv_last(i)); i++) {
-			if (kv->size == sizeof(u32))
+			if (kv->size == sizeof(struct vpm_bucket))
 				hash = kv;
 			else if (kv->size == sizeof(struct vpmap))
 				slots = kv;
 		}
-		CHECK(hash && hash->n == (1UL << 27) && hash->ok,
+		CHECK(shim_printk_seen("too large"), "4T: no clamp warning");
+		CHECK(hash && hash->n == (1UL << 26) && hash->ok &&
+		      hash->n * hash->size <= INT_MAX,
 		      "4T: a table of %zu buckets", hash ? hash->n : 0);
-		CHECK(slots && slots->n <= (VPMAP_MAXCACHE >> PAGE_SHIFT) && !slots->ok,
+		CHECK(slots && slots->n == (1UL << 25) && !slots->ok,
 		      "4T: %zu slots", slots ? slots->n : 0);
 		CHECK(shim_nr_warns == warns && slots &&
 		      slots->n * slots->size <= INT_MAX,
-		      "4 TiB of RAM: vpm_cache_init() asks kvcalloc() for %zu slots x %zu bytes = %zu bytes > INT_MAX: kvmalloc() WARNs and fails (from ~%llu GiB of RAM at 12%%; VPMAP_MAXCACHE allows %llu slots)",
+		      "4 TiB of RAM: vpm_cache_init() asks kvcalloc() for %zu slots x %zu bytes = %zu bytes > INT_MAX: kvmalloc() WARNs and fails",
 		      slots ? slots->n : 0, sizeof(struct vpmap),
-		      slots ? slots->n * slots->size : 0,
-		      ((unsigned long long)INT_MAX / sizeof(struct vpmap) *
-		       PAGE_SIZE * 100 / 12) >> 30,
-		      VPMAP_MAXCACHE >> PAGE_SHIFT);
+		      slots ? slots->n * slots->size : 0);
 	}
 	CHECK(err == -ENOMEM && !vpmd.cpu && !vpmd.nslots &&
 	      shim_live_allocs() == allocs &&
@@ -888,7 +888,7 @@ static void test_memory_notifier_rcu(void)
 	CHECK(r.got == f, "reader's lookup");
 	pthread_create(&o.th, NULL, offliner_fn, &o);
 	for (t = 0; t < 10000; t++) {
-		if (cleared_at < 0 && v && !READ_ONCE(v->vpm_folio))
+		if (cleared_at < 0 && v && !tvc_slot_folio(v))
 			cleared_at = t;
 		done_early |= __atomic_load_n(&o.done, __ATOMIC_ACQUIRE);
 		if (cleared_at >= 0 && t >= cleared_at + 50)

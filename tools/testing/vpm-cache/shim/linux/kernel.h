@@ -28,6 +28,7 @@
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
 #define BIT(nr)		(1UL << (nr))
+#define BIT_ULL(nr)	(1ULL << (nr))
 #define min_t(type, a, b)						\
 	({ type __a = (a), __b = (b); __a < __b ? __a : __b; })
 #define max_t(type, a, b)						\

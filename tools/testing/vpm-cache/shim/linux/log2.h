@@ -19,6 +19,13 @@ static inline unsigned long roundup_pow_of_two(unsigned long n)
 	return 1UL << (64 - __builtin_clzl(n - 1));
 }
 
+/* Undefined for 0 in the kernel; the shim stops there. */
+static inline unsigned long rounddown_pow_of_two(unsigned long n)
+{
+	shim_assert(n != 0);
+	return 1UL << (63 - __builtin_clzl(n));
+}
+
 /* ilog2(0) is undefined in the kernel (-1 at run time); stop there. */
 static inline int ilog2(unsigned long n)
 {
