@@ -101,8 +101,8 @@ struct vpm_cache vpmd;
  * tag: other bits of the same product, and the page's place in its run,
  * so that the pages that share a pair have different tags but by chance.
  */
-static u32 vpm_hash(const struct address_space *mapping, pgoff_t index,
-		    u32 *tag)
+static __always_inline u32 vpm_hash(const struct address_space *mapping,
+				    pgoff_t index, u32 *tag)
 {
 	u64 x = ((u64)(unsigned long)mapping ^
 		 (u64)(index >> VPM_HASH_RUN_SHIFT) * GOLDEN_RATIO_64) *
