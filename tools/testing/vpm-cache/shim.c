@@ -874,10 +874,15 @@ static void shim_folio_free(struct folio *f, const char *file, int line)
 	pthread_mutex_unlock(&shim_pool_lock);
 }
 
+void (*shim_try_get_hook)(struct folio *folio, void *arg);
+void *shim_try_get_hook_arg;
+
 bool shim_folio_try_get(struct folio *f, const char *file, int line)
 {
 	int old;
 
+	if (shim_try_get_hook)
+		shim_try_get_hook(f, shim_try_get_hook_arg);
 	shim_pool_page(f, file, line);
 	shim_page_gone(f, "folio_try_get()", file, line);
 	old = __atomic_load_n(&f->shim_refcount, __ATOMIC_RELAXED);

@@ -409,6 +409,74 @@ out:
 	tvc_case_end();
 }
 
+/*
+ * A hit marks its bucket referenced only if the bucket still holds the
+ * key it read: between the lookup's read of the key and its reference on
+ * the folio, another thread gives the bucket to page c.  A plain store of
+ * the old key with the bit set would put back the old page's tag over c's
+ * folio, and c would miss until the bucket is refilled.
+ */
+struct mid_hit {
+	struct address_space *m;
+	pgoff_t c;
+	struct folio *fc;
+};
+
+static void mid_hit_hook(struct folio *f, void *arg)
+{
+	struct mid_hit *x = arg;
+
+	shim_try_get_hook = NULL;	/* once; the enter reads a folio too */
+	x->fc = tvc_enter(x->m, x->c);
+}
+
+static void test_hit_refill_race(void)
+{
+	struct address_space *m = shim_mapping_create(64);
+	struct mid_hit x = { .m = m };
+	struct folio *fa, *fb, *got;
+	pgoff_t a = 0, b = 0, i, j;
+	u32 *tab = NULL;
+	int n;
+
+	if (!CHECK(m, "mapping"))
+		goto out;
+	/* three pages on one pair of a cache of 8 slots (8 pairs) */
+	tab = tvc_bucket_table(m, 8);
+	for (i = 0, n = 0; tab && i < 64 && n < 3; i++) {
+		for (j = i + 1, n = 1; j < 64 && n < 3; j++) {
+			if ((tab[j] >> 1) != (tab[i] >> 1))
+				continue;
+			if (n++ == 1) {
+				a = i;
+				b = j;
+			} else {
+				x.c = j;
+			}
+		}
+	}
+	kfree(tab);
+	if (!CHECK(n == 3, "no three pages of a pair") || !tvc_cache_up(8, 1))
+		goto out;
+	fa = tvc_enter(m, a);		/* the pair's first bucket */
+	fb = tvc_enter(m, b);		/* its second */
+	CHECK(tvc_peek(m, a, fa) && tvc_peek(m, b, fb), "a and b entered");
+	shim_try_get_hook = mid_hit_hook;
+	shim_try_get_hook_arg = &x;
+	got = tvc_lookup(m, b);		/* c takes b's unreferenced bucket */
+	shim_try_get_hook = NULL;
+	if (got)
+		folio_put(got);
+	CHECK(x.fc && tvc_peek(m, x.c, x.fc),
+	      "page %lu, entered while a hit on page %lu was under way, is not found: the hit put back the key it had read",
+	      x.c, b);
+	tvc_check_cache("after a refill under a hit");
+	tvc_cache_down();
+out:
+	shim_mapping_destroy(m);
+	tvc_case_end();
+}
+
 /* The release queue lock busy: the allocator passes referenced slots. */
 struct lock_holder {
 	pthread_t th;
@@ -1324,6 +1392,8 @@ int main(int argc, char **argv)
 	test_identity();
 	set_test("insert-window");
 	test_insert_window();
+	set_test("hit-refill-race");
+	test_hit_refill_race();
 	set_test("second-chance-busy");
 	test_second_chance_busy();
 	set_test("sizing-limits");

@@ -95,6 +95,13 @@ extern unsigned int shim_add_preempt;
 extern void (*shim_add_hook)(struct folio *folio, void *arg);
 extern void *shim_add_hook_arg;
 
+/*
+ * Called at the start of every folio_try_get(), if set (a test acts
+ * between a lookup's reads of the hash bucket and its reference).
+ */
+extern void (*shim_try_get_hook)(struct folio *folio, void *arg);
+extern void *shim_try_get_hook_arg;
+
 /* Memory hotplug on the pool, aligned ranges of pfns. */
 int shim_memory_offline(unsigned long start_pfn, unsigned long nr_pages);
 void shim_memory_online(unsigned long start_pfn, unsigned long nr_pages);
