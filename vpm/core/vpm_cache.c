@@ -2,15 +2,17 @@
 /*
  * The vpm cache: a fixed array of slots, each remembering where one file
  * page was last seen, kept on per-CPU-rotored freelists of two queues
- * each, and a two-way hash table from (file, page index) to slot.
+ * each, and a two-way hash table from (file, page index) to the hint.
  *
  * A slot pins nothing.  illumos's vpmap slot holds no page either:
  * p_vpmref is a hint, which a steal re-checks (the page may be free, or
  * belong to another vnode and offset by now).  Here a slot remembers a
- * folio pointer, a mapping and an index, with no reference on the folio.
- * vpm_cache_lookup() finds the slot by (mapping, index) -- as segmap's smap
- * hash does, without walking the page cache -- and then trusts nothing it
- * read from the slot: it takes a speculative reference on the folio
+ * mapping and an index, and the bucket it is published in holds the
+ * folio pointer, with no reference on the folio, and a tag of (mapping,
+ * index).  vpm_cache_lookup() finds the bucket by (mapping, index) -- as
+ * segmap's smap hash does, without walking the page cache, and without
+ * reading the slot -- and then trusts nothing it read from the bucket:
+ * it takes a speculative reference on the folio
  * (folio_try_get(), which fails on a freed folio), as the page cache's
  * RCU lookup does, and then, where filemap_get_entry() re-reads the
  * xarray slot, checks the folio itself: uptodate and unlocked (not being
