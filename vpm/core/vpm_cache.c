@@ -112,29 +112,8 @@ static __always_inline u32 vpm_hash(const struct address_space *mapping,
 	u32 run = index & (VPM_HASH_RUN - 1), pair;
 
 	pair = (u32)(x >> (65 - vpmd.hashbits)) + run;
-	*tag = ((u32)(x >> 16) ^ (run << 2)) | (u32)VPM_KEY_TAG;
-	*tag &= ~(u32)VPM_KEY_REF;
+	*tag = VPM_KEY_TAGOF((u32)(x >> 16) ^ (run << 2)) | VPM_KEY_TAG;
 	return (pair & ((1U << (vpmd.hashbits - 1)) - 1)) << 1;
-}
-
-/*
- * The slot bucket @b names, if its hint is for (@mapping, @index) with
- * tag @tag; @key is set to the key read.
- */
-static struct vpmap *vpm_bucket_slot(u32 b, const struct address_space *mapping,
-				     pgoff_t index, u32 tag, u64 *key)
-{
-	u64 k = READ_ONCE(vpmd.hash[b].vb_key);
-	struct vpmap *vpm;
-
-	*key = k;
-	if (VPM_KEY_TAGOF(k) != tag)
-		return NULL;
-	vpm = VPMP(VPM_KEY_ID(k));
-	if (READ_ONCE(vpm->vpm_mapping) != mapping ||
-	    READ_ONCE(vpm->vpm_index) != index)
-		return NULL;
-	return vpm;
 }
 
 /*
@@ -170,8 +149,8 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 {
 	struct vpm_bucket *b;
 	struct folio *folio;
+	unsigned long key;
 	u32 tag, w;
-	u64 key;
 
 	if (!vpmd.nslots)
 		return NULL;
@@ -182,12 +161,14 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 	for (w = 0;; w++) {
 		/*
 		 * Pairs with the release in vpm_publish(): the folio read
-		 * below is the one published with this key or a later one,
-		 * and the struct page it points at is seen as initialised
+		 * below is the one published with this key, or one a later
+		 * owner wrote after its fully ordered claim, and the struct
+		 * page it points at is seen as initialised either way
 		 * (memory hot-added since the bucket's last use is set up
-		 * with plain stores).  A tag that matches only by chance,
-		 * or a folio written after the key was read, fails the
-		 * identity checks below.
+		 * with plain stores; the page is reached through the
+		 * pointer, an address dependency).  A tag that matches only
+		 * by chance, or a folio written after the key was read,
+		 * fails the identity checks below.
 		 */
 		key = smp_load_acquire(&b->vb_key);
 		if (VPM_KEY_TAGOF(key) == tag)
@@ -244,7 +225,7 @@ struct folio *vpm_cache_lookup(struct address_space *mapping, pgoff_t index)
 	 * Losing that race only loses the bit.
 	 */
 	if (!(key & VPM_KEY_REF))
-		cmpxchg64(&b->vb_key, key, key | VPM_KEY_REF);
+		cmpxchg(&b->vb_key, key, key | VPM_KEY_REF);
 	return folio;
 }
 
@@ -316,7 +297,7 @@ static void vpm_free_vpmaps(struct vpmap **vp, int n)
 }
 
 /* Whether an empty or published bucket with key @key may be taken. */
-static bool vpm_takeable(u64 key)
+static bool vpm_takeable(unsigned long key)
 {
 	return !key || (VPM_KEY_TAGOF(key) && !(key & VPM_KEY_REF));
 }
@@ -324,12 +305,12 @@ static bool vpm_takeable(u64 key)
 /*
  * Whether slot @v, on a locked queue, was hit since the allocator last
  * passed it; clears that.  The bucket's key is only ever changed with
- * cmpxchg64(), apart from its owner's release store.
+ * cmpxchg(), apart from its owner's release store.
  */
 static bool vpm_test_clear_ref(struct vpmap *v)
 {
 	struct vpm_bucket *b;
-	u64 key;
+	unsigned long key;
 
 	if (v->vpm_bucket == VPM_NOBUCKET)
 		return false;
@@ -337,7 +318,7 @@ static bool vpm_test_clear_ref(struct vpmap *v)
 	key = READ_ONCE(b->vb_key);
 	if (VPM_KEY_ID(key) != VPMID(v) || !(key & VPM_KEY_REF))
 		return false;
-	cmpxchg64(&b->vb_key, key, key & ~VPM_KEY_REF);
+	cmpxchg(&b->vb_key, key, key & ~VPM_KEY_REF);
 	return true;
 }
 
@@ -446,24 +427,27 @@ static int vpm_alloc_slots(struct vpmap **vp, int want)
 
 /*
  * The bucket a miss of page @index of @mapping, in @folio, is published
- * in: the one holding an older hint for this page (there is at most one,
- * as lookups stop at the first hint for the page), else an empty one,
- * else the one whose slot was not hit since the allocator last passed it.
- * When both were hit, the page is not remembered and both are aged
- * instead (CLOCK within the pair): with three pages of a working set on
- * one pair, evicting a hit hint would have all three miss on every pass,
- * each evicting the next; this way the two keep their hints and one page
- * misses, and a hint that is no longer hit loses its place to the next
- * miss after it was aged.  U32_MAX: do not enter the page.
+ * in (and in @tag the page's tag): the one whose key has that tag (an
+ * older hint for this page, or, by a rare chance, for another page of
+ * the pair, which lookups of this one would stop at anyway), else an
+ * empty one, else the one whose slot was not hit since the allocator
+ * last passed it.  When both were hit, the page is not remembered and
+ * both are aged instead (CLOCK within the pair): with three pages of a
+ * working set on one pair, evicting a hit hint would have all three miss
+ * on every pass, each evicting the next; this way the two keep their
+ * hints and one page misses, and a hint that is no longer hit loses its
+ * place to the next miss after it was aged.  U32_MAX: do not enter the
+ * page.
  */
 static u32 vpm_pick_bucket(struct folio *folio, struct address_space *mapping,
 			   pgoff_t index, u32 *tag)
 {
 	u32 h = vpm_hash(mapping, index, tag), w;
-	u64 key[2];
+	unsigned long key[2];
 
 	for (w = 0; w < 2; w++) {
-		if (!vpm_bucket_slot(h + w, mapping, index, *tag, &key[w]))
+		key[w] = READ_ONCE(vpmd.hash[h + w].vb_key);
+		if (VPM_KEY_TAGOF(key[w]) != *tag)
 			continue;
 		if (READ_ONCE(vpmd.hash[h + w].vb_folio) == folio) {
 			/* Another thread entered it meanwhile. */
@@ -481,8 +465,8 @@ static u32 vpm_pick_bucket(struct folio *folio, struct address_space *mapping,
 	/* Both hit (or being written): age them, remember nothing. */
 	for (w = 0; w < 2; w++)
 		if (key[w] & VPM_KEY_REF)
-			cmpxchg64(&vpmd.hash[h + w].vb_key, key[w],
-				  key[w] & ~VPM_KEY_REF);
+			cmpxchg(&vpmd.hash[h + w].vb_key, key[w],
+				key[w] & ~VPM_KEY_REF);
 	VPM_STAT(PAIRFULL);
 	return U32_MAX;
 }
@@ -490,12 +474,12 @@ static u32 vpm_pick_bucket(struct folio *folio, struct address_space *mapping,
 /* Take bucket @b off the slot that holds it; false if it is being written. */
 static bool vpm_claim(struct vpmap *vpm, struct vpm_bucket *b)
 {
-	u64 key = READ_ONCE(b->vb_key), old;
+	unsigned long key = READ_ONCE(b->vb_key), old;
 
 	for (;;) {
 		if (key && !VPM_KEY_TAGOF(key))
 			return false;
-		old = cmpxchg64(&b->vb_key, key, (u64)VPMID(vpm) << 32);
+		old = cmpxchg(&b->vb_key, key, VPM_KEY(VPMID(vpm), 0));
 		if (old == key)
 			return true;
 		/* a hit set the bit, or another thread took it */
@@ -517,10 +501,10 @@ static void vpm_publish(struct vpmap *vpm, struct folio *folio,
 	if (vpm->vpm_bucket != VPM_NOBUCKET) {
 		/* Unpublish the old hint if the table still names this slot. */
 		struct vpm_bucket *ob = &vpmd.hash[vpm->vpm_bucket];
-		u64 key = READ_ONCE(ob->vb_key), old;
+		unsigned long key = READ_ONCE(ob->vb_key), old;
 
 		while (VPM_KEY_ID(key) == VPMID(vpm)) {
-			old = cmpxchg64(&ob->vb_key, key, 0);
+			old = cmpxchg(&ob->vb_key, key, 0);
 			if (old == key) {
 				VPM_STAT(STEALS);
 				break;
@@ -531,13 +515,17 @@ static void vpm_publish(struct vpmap *vpm, struct folio *folio,
 	}
 	WRITE_ONCE(vpm->vpm_mapping, mapping);
 	WRITE_ONCE(vpm->vpm_index, index);
+	/* not preempted while the bucket matches no page: a few stores */
+	preempt_disable();
 	if (!vpm_claim(vpm, nb)) {
+		preempt_enable();
 		VPM_STAT(CONTEND);
 		return;
 	}
 	WRITE_ONCE(nb->vb_folio, folio);
 	/* Pairs with the acquire in vpm_cache_lookup(). */
-	smp_store_release(&nb->vb_key, (u64)VPMID(vpm) << 32 | tag);
+	smp_store_release(&nb->vb_key, VPM_KEY(VPMID(vpm), tag));
+	preempt_enable();
 	vpm->vpm_bucket = b;
 }
 
@@ -761,13 +749,14 @@ int vpm_cache_init(void)
 
 	nslots = vpm_cache_nslots();
 	/*
-	 * kvmalloc() refuses more than INT_MAX bytes.  The table is the
-	 * larger allocation, two buckets a slot rounded up to a power of
-	 * two: at most 2^25 slots (a 1 GiB table, 128 GiB of pages hinted).
+	 * kvmalloc() refuses more than INT_MAX bytes: the table, two
+	 * 16-byte buckets a slot rounded up to a power of two, reaches that
+	 * at 2^25 slots (a 1 GiB table; 40-byte slots would reach it at
+	 * 53 million).  A key holds an id of at most VPM_KEY_MAXID.
 	 */
-	max = min_t(u64, INT_MAX / sizeof(struct vpmap),
-		    rounddown_pow_of_two(INT_MAX /
-					 (2 * sizeof(struct vpm_bucket))));
+	max = min_t(u64, INT_MAX / sizeof(struct vpmap), VPM_KEY_MAXID);
+	max = min_t(u64, max, rounddown_pow_of_two(INT_MAX /
+					(2 * sizeof(struct vpm_bucket))));
 	if (nslots > max) {
 		pr_warn("cache of %llu slots too large, using %llu\n", nslots,
 			max);
@@ -800,8 +789,8 @@ int vpm_cache_init(void)
 
 	/*
 	 * A pair of buckets per slot keeps collisions (lost hints) rare; at
-	 * least two pairs, since vpm_hash() takes hashbits - 1 bits and
-	 * hash_long() is undefined for 0.
+	 * least two pairs, since vpm_hash() takes the top hashbits - 1 bits
+	 * of a 64-bit product (a shift by 64 for none).
 	 */
 	vpmd.hashbits = max_t(unsigned int,
 			      ilog2(roundup_pow_of_two(nslots)) + 1, 2);

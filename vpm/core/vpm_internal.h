@@ -39,8 +39,10 @@
  * @vpm_prev: id of the previous slot on the queue
  * @vpm_free_ndx: the freelist this slot always returns to
  * @vpm_ndxflg: which queue of that freelist it sits on (VPMALLOCQ/VPMRELEQ)
- * @vpm_bucket: the hash bucket the slot was last published in
- * @vpm_mapping: the file the hint is for; compared, never dereferenced
+ * @vpm_bucket: the hash bucket the slot was last published in, or
+ *	VPM_NOBUCKET; another slot may have taken that bucket since
+ * @vpm_mapping: the file the hint is for; never dereferenced, kept for
+ *	debugging and the tests' invariants
  * @vpm_index: the page index in @vpm_mapping
  *
  * Slot ids are array index + 1, so that 0 means "none" as in illumos.
@@ -50,8 +52,8 @@
  *
  * LOCKING: @vpm_next, @vpm_prev and @vpm_ndxflg change under the lock of
  * the queue the slot is on.  @vpm_bucket, @vpm_mapping and @vpm_index are
- * written only by the thread that took the slot off its queue, and read
- * without a lock by misses (vpm_pick_bucket()), which only compare them.
+ * written only by the thread that took the slot off its queue; the
+ * allocator reads @vpm_bucket under the queue lock (vpm_test_clear_ref()).
  */
 struct vpmap {
 	u32			vpm_magic;
@@ -65,16 +67,21 @@ struct vpmap {
 };
 
 /*
- * A bucket's key: the slot id in the high 32 bits, the page's tag in the
- * low 32.  Every tag has VPM_KEY_TAG set, so an empty bucket (key 0) and
- * a bucket being written (the writer's id, tag 0) match no page.
- * VPM_KEY_REF is the second-chance bit: hit since the allocator last
- * passed the slot.
+ * A bucket's key, one word: the slot id in the high half, the page's tag
+ * in the low half.  Every tag has VPM_KEY_TAG set, so an empty bucket
+ * (key 0) and a bucket being written (the writer's id, tag 0) match no
+ * page.  VPM_KEY_REF is the second-chance bit: hit since the allocator
+ * last passed the slot.  With 32-bit words the id has 16 bits (the cache
+ * is clamped to VPM_KEY_MAXID slots) and the tag 14.
  */
-#define VPM_KEY_REF		BIT_ULL(0)
-#define VPM_KEY_TAG		BIT_ULL(1)
-#define VPM_KEY_ID(key)		((u32)((key) >> 32))
-#define VPM_KEY_TAGOF(key)	((u32)(key) & ~(u32)VPM_KEY_REF)
+#define VPM_KEY_SHIFT		(BITS_PER_LONG / 2)
+#define VPM_KEY_MAXID		((1UL << (BITS_PER_LONG - VPM_KEY_SHIFT)) - 1)
+#define VPM_KEY_REF		BIT(0)
+#define VPM_KEY_TAG		BIT(1)
+#define VPM_KEY_ID(key)		((u32)((key) >> VPM_KEY_SHIFT))
+#define VPM_KEY_TAGOF(key)	((u32)((key) & (BIT(VPM_KEY_SHIFT) - 1) & \
+				       ~VPM_KEY_REF))
+#define VPM_KEY(id, tag)	((unsigned long)(id) << VPM_KEY_SHIFT | (tag))
 
 /**
  * struct vpm_bucket - one bucket of the hash table
@@ -89,7 +96,7 @@ struct vpmap {
  * key (acquire) and then the folio, and trust neither.
  */
 struct vpm_bucket {
-	u64			vb_key;
+	unsigned long		vb_key;
 	struct folio		*vb_folio;
 };
 
@@ -174,7 +181,7 @@ struct vpm_cpu {
  * @cpu: per-CPU state (always allocated, the counters are used even
  *	without the cache)
  * @hash: the two-way hash table, (mapping, index) to a pair of buckets
- *	(struct vpm_bucket); written with cmpxchg64() and release stores,
+ *	(struct vpm_bucket); written with cmpxchg() and release stores,
  *	read locklessly
  * @hashbits: log2 of the number of buckets
  */

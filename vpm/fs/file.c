@@ -126,7 +126,6 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 		n = min_t(u64, VPMFS_READ_WINDOW - mapon, iov_iter_count(to));
 		n = min_t(u64, n, isize - pos);
 		before = iov_iter_count(to);
-		last = (min_t(u64, isize, pos + before) - 1) >> PAGE_SHIFT;
 		/*
 		 * First what is cached: no read-ahead to think about until a
 		 * page is missing or marked.
@@ -135,6 +134,9 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 				    0, S_READ);
 		copied = before - iov_iter_count(to);
 		if (!err && copied < n) {
+			/* the last page this read(2) wants */
+			last = (min_t(u64, isize, pos + before) - 1) >>
+			       PAGE_SHIFT;
 			vpmfs_rdip_readahead(file, (pos + copied) >> PAGE_SHIFT,
 					     (pos + n - 1) >> PAGE_SHIFT, last);
 			err = vpm_data_copy(mapping, pos + copied, n - copied,

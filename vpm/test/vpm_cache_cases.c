@@ -126,7 +126,7 @@ static bool tvc_peek(struct address_space *m, pgoff_t index,
 		     struct folio *want)
 {
 	unsigned long nb = 1UL << vpmd.hashbits, i;
-	u64 *saved = kmalloc_array(nb, sizeof(*saved), GFP_KERNEL);
+	unsigned long *saved = kmalloc_array(nb, sizeof(*saved), GFP_KERNEL);
 	bool ok;
 
 	if (!TVC_CHECK(saved, "no memory"))
@@ -145,7 +145,7 @@ static struct vpmap *tvc_slot_of(struct folio *f, pgoff_t index)
 {
 	unsigned long i;
 	struct vpmap *v;
-	u64 key;
+	unsigned long key;
 
 	for (i = 0; i < (1UL << vpmd.hashbits); i++) {
 		key = READ_ONCE(vpmd.hash[i].vb_key);
@@ -311,7 +311,7 @@ static void tvc_check_cache(const char *when)
 	for (b = 0; b < nb; b++) {
 		struct folio *folio;
 		struct vpmap *v;
-		u64 key;
+		unsigned long key;
 
 		key = vpmd.hash[b].vb_key;
 		if (!key)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space shim: cmpxchg() and cmpxchg64(), the only atomics the cache
- * uses, on the __atomic builtins.  As in the kernel they are fully ordered
- * and return the value found, so success is "returned == old".
+ * User-space shim: cmpxchg(), the only atomic the cache uses, on the
+ * __atomic builtins.  As in the kernel it is fully ordered and returns the
+ * value found, so success is "returned == old".
  */
 #ifndef _SHIM_LINUX_ATOMIC_H
 #define _SHIM_LINUX_ATOMIC_H
@@ -17,7 +17,5 @@
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
 	__cx_old;							\
 })
-
-#define cmpxchg64(ptr, old, new)	cmpxchg(ptr, old, new)
 
 #endif /* _SHIM_LINUX_ATOMIC_H */

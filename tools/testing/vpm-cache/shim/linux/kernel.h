@@ -27,8 +27,8 @@
 #define container_of(ptr, type, member)					\
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+#define BITS_PER_LONG	(__SIZEOF_LONG__ * 8)
 #define BIT(nr)		(1UL << (nr))
-#define BIT_ULL(nr)	(1ULL << (nr))
 #define min_t(type, a, b)						\
 	({ type __a = (a), __b = (b); __a < __b ? __a : __b; })
 #define max_t(type, a, b)						\
@@ -89,5 +89,8 @@ void shim_might_sleep(const char *file, int line);
 #define might_sleep()	shim_might_sleep(__FILE__, __LINE__)
 void shim_cond_resched(const char *file, int line);
 #define cond_resched()	shim_cond_resched(__FILE__, __LINE__)
+/* <linux/preempt.h>: threads here are always preemptible; nothing to do */
+#define preempt_disable()	do { } while (0)
+#define preempt_enable()	do { } while (0)
 
 #endif /* _SHIM_LINUX_KERNEL_H */
