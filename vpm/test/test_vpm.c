@@ -86,7 +86,7 @@ static bool tv_ne(long long a, long long b, const char *fn, int line,
 
 struct tv_snap {
 	u64 hits, misses, getpage, pagecreate, zerostart, nofreevpms;
-	u64 getmap, release, stale;
+	u64 getmap, release, stale, pairfull, contend;
 };
 
 static void tv_snap(struct tv_snap *s)
@@ -100,6 +100,8 @@ static void tv_snap(struct tv_snap *s)
 	s->getmap = vpm_stat_get("getmap");
 	s->release = vpm_stat_get("release");
 	s->stale = vpm_stat_get("stale");
+	s->pairfull = vpm_stat_get("pairfull");
+	s->contend = vpm_stat_get("contend");
 }
 
 static bool tv_cache_on(void)
@@ -193,6 +195,28 @@ static int test_hit_miss(void)
 		if (TV_NE(b.misses - a.misses, 1))
 			return -EINVAL;
 		if (TV_NE(b.hits - a.hits, 0))
+			return -EINVAL;
+		/*
+		 * A tiny cache that an earlier run left full of hit hints:
+		 * when both hints of page 0's pair were hit, the miss does
+		 * not enter the page but ages the two (pairfull), and the
+		 * next miss enters it.  Anything else must have entered it.
+		 */
+		if (b.pairfull != a.pairfull) {
+			pr_info("hit_miss: page 0's pair was full, mapping it again\n");
+			ret = vpm_map_pages(tv_mapping, 0, PAGE_SIZE,
+					    VPM_FETCHPAGE, vml, MINVMAPS, NULL,
+					    S_READ);
+			if (TV_NE(ret, 0))
+				return -EINVAL;
+			vpm_unmap_pages(vml, S_READ);
+			a = b;
+			tv_snap(&b);
+			if (TV_NE(b.misses - a.misses, 1) ||
+			    TV_NE(b.pairfull - a.pairfull, 0))
+				return -EINVAL;
+		}
+		if (TV_NE(b.contend - a.contend, 0))
 			return -EINVAL;
 	} else {
 		if (TV_NE(b.misses - a.misses, 0))
