@@ -30,7 +30,24 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/writeback.h>
+#include <linux/stringify.h>
 #include "vpm_internal.h"
+#include "vpm_lookup.h"
+
+/*
+ * The read path of vpm_data_copy_ops() -- the copy from cached pages, the
+ * batch lookup and the hash probe, all inlined into one function -- is
+ * kept in a section of its own that starts a page.  Under QEMU's TCG, a
+ * jump to code on another page cannot be chained to the next translated
+ * block, and neither can a return: each costs a hash lookup (measured:
+ * a quarter of the host's time in a 64-byte pread() loop, on both sides).
+ * With the read path in one page and one function, a hot read leaves vpm
+ * only for the kernel's helpers.  Real CPUs gain an instruction TLB
+ * entry.  See "Code layout" in Documentation/performance.rst.
+ */
+#define VPM_HOT		__section(".text.vpm_hot")
+asm(".pushsection .text.vpm_hot, \"ax\"\n\t"
+	".p2align " __stringify(PAGE_SHIFT) "\n\t.popsection");
 
 /*
  * copy_faults: the next that many S_WRITE copies into a page copy nothing
@@ -220,7 +237,7 @@ retry:
 	return 0;
 }
 
-/* Pages vpm_read_cached() looks up in one RCU read-side section. */
+/* Pages vpm_read_cached() looks up in one vpm_find_batch(). */
 #define VPM_READ_BATCH	16
 
 /*
@@ -237,8 +254,9 @@ retry:
 #define VPM_READ_ASK	2
 
 /*
- * Find pages @index to @index + @n - 1 of @mapping in one RCU read-side
- * section, as filemap_get_read_batch() finds a batch of folios: unless
+ * Find pages @index to @index + @n - 1 of @mapping with preemption
+ * disabled throughout, as filemap_get_read_batch() finds a batch of
+ * folios under one rcu_read_lock(): unless
  * @walk, each through the vpm cache first (*@hits gets a bit for each
  * found that way), else in the page cache, where a run of misses steps
  * through the xarray from one page to the next instead of walking it from
@@ -248,17 +266,21 @@ retry:
  * a page of a large folio gets its own reference.  The page-cache folios
  * may be locked or not uptodate: the caller checks.
  */
-static int vpm_find_batch(struct address_space *mapping, pgoff_t index,
-			  int n, bool walk, struct folio **fl, u32 *hits)
+/*
+ * vpm_find_batch() from page @i on, with the xarray: each page through the
+ * vpm cache first unless @walk, else a step through the xarray.  Called
+ * under rcu_read_lock().
+ */
+static __always_inline int vpm_find_walk(struct address_space *mapping,
+					 pgoff_t index, int i, int n, bool walk,
+					 struct folio **fl, u32 *hits)
 {
-	XA_STATE(xas, &mapping->i_pages, index);
+	XA_STATE(xas, &mapping->i_pages, index + i);
 	bool next = false;	/* xas is on page i - 1, an order-0 folio */
 	struct folio *folio;
-	int i;
 
-	rcu_read_lock();
-	for (i = 0; i < n; i++) {
-		folio = walk ? NULL : vpm_cache_lookup(mapping, index + i);
+	for (; i < n; i++) {
+		folio = walk ? NULL : vpm_lookup_folio(mapping, index + i);
 		if (folio) {
 			*hits |= BIT(i);
 			fl[i] = folio;
@@ -276,7 +298,7 @@ static int vpm_find_batch(struct address_space *mapping, pgoff_t index,
 			if (xas_retry(&xas, folio))
 				continue;
 			if (!folio || xa_is_value(folio))
-				goto out;
+				return i;
 			/*
 			 * xas_next() does not resolve sibling entries: a
 			 * large folio replaced the order-0 one before it
@@ -295,8 +317,39 @@ static int vpm_find_batch(struct address_space *mapping, pgoff_t index,
 		fl[i] = folio;
 		next = !folio_test_large(folio);
 	}
-out:
-	rcu_read_unlock();
+	return i;
+}
+
+static __always_inline int vpm_find_batch(struct address_space *mapping,
+					  pgoff_t index, int n, bool walk,
+					  struct folio **fl, u32 *hits)
+{
+	struct folio *folio;
+	int i;
+
+	/*
+	 * The hash probes only need to hold off the memory hotplug
+	 * notifier's synchronize_rcu(), and that waits for code that runs
+	 * with preemption disabled too (Linux 4.20 and later): that costs
+	 * no call, where rcu_read_lock() and rcu_read_unlock() are two out
+	 * of line under PREEMPT_RCU (Debian's kernels).  From the first
+	 * page the cache misses on, the xarray is read under
+	 * rcu_read_lock() proper, for rcu_dereference()'s checks.
+	 */
+	preempt_disable();
+	for (i = 0; !walk && i < n; i++) {
+		folio = vpm_lookup_folio(mapping, index + i);
+		if (!folio)
+			break;
+		*hits |= BIT(i);
+		fl[i] = folio;
+	}
+	if (i < n) {
+		rcu_read_lock();
+		i = vpm_find_walk(mapping, index, i, n, walk, fl, hits);
+		rcu_read_unlock();
+	}
+	preempt_enable();
 	return i;
 }
 
@@ -876,9 +929,10 @@ static void vpm_enter_misses(struct address_space *mapping, struct folio **fl,
  * carries a readahead mark, or when the buffer faults (*@faulted).
  * Returns the bytes copied.
  */
-static size_t vpm_read_cached(struct address_space *mapping, loff_t off,
-			      size_t len, struct iov_iter *iter, bool wait,
-			      bool *faulted)
+static __always_inline size_t vpm_read_cached(struct address_space *mapping,
+					      loff_t off, size_t len,
+					      struct iov_iter *iter, bool wait,
+					      bool *faulted)
 {
 	struct folio *fl[VPM_READ_BATCH];
 	pgoff_t first = 0;
@@ -956,59 +1010,16 @@ stop:
 	return done;
 }
 
-/**
- * vpm_data_copy_ops() - vpm_data_copy() with a file system's write steps
- * @mapping: the file's page cache
- * @off: file offset of the copy
- * @len: bytes to copy; any length (a copy of more than two pages is
- *	made up to 16 pages at a time; illumos callers copy within
- *	one VPM_MAXBSIZE window, Linux callers may pass more)
- * @iter: the user or kernel buffer; advanced by what was copied, as
- *	uiomove() advances a uio
- * @fetchpage: non-zero to read the pages in first; zero for the create
- *	path, where pages absent from the cache are created and the parts of
- *	new pages not copied to are zeroed; VPM_CACHEDONLY (S_READ only) to
- *	copy only from cached, uptodate pages, up to the first page that is
- *	not or that carries a readahead mark
- * @newpage: if not NULL, set to 1 if a page was created, else 0
- * @zerostart: create path only: zero the first page from its start to @off
- * @rw: S_READ copies from the file into @iter, S_WRITE the other way
- * @ops: for S_WRITE, the steps run under the page locks (see struct
- *	vpm_write_ops); NULL for none.  Ignored for S_READ.
- * @priv: passed to @ops
- *
- * A read copies from each cached, uptodate page straight away (no mapping
- * list: for a page the vpm cache knows, a hash probe, a speculative folio
- * reference and the copy; a request whose buffer spans more than two
- * pages walks the page cache instead, as filemap_read() does), and maps
- * the rest as vpm_map_pages() does, up to 16 pages per pass.
- *
- * A write maps, locks and copies up to 16 pages per pass, @ops->begin and
- * @ops->end run once per pass, over all of its pages.
- *
- * For S_WRITE the copy runs with page faults disabled, so a buffer that is
- * an mmap of the same file cannot deadlock; the caller faults the buffer
- * in first, as generic_perform_write() does (if it does not, the first
- * pass is short and the buffer is faulted in then).  A pass cut short by a
- * fault is retried after faulting the rest in, for as long as that
- * succeeds (the page may have been reclaimed in between, as often as
- * memory pressure makes it):
- * the copy ends with -EFAULT only when the buffer cannot be faulted in, or
- * when a pass kept nothing and part of the buffer cannot be.  Without
- * @ops, the file size and times are the caller's business, and so is
- * writeback, with or without them (vpm_sync_pages()).
- *
- * Return: 0, or a negative errno: -EFAULT when the buffer faulted before
- * the copy finished (for a new page in the create path, that can mean
- * nothing of it was kept although part of the buffer was readable: the
- * caller retries with a shorter length), -EINTR on a fatal signal,
- * -EINVAL for VPM_CACHEDONLY with S_WRITE, or the error of @ops->begin.
- * The iterator tells how much was copied.
+/*
+ * vpm_data_copy_ops() past the read fast path: map, copy and unmap up to
+ * 16 pages per pass, for writes and for reads of pages that are not
+ * cached and uptodate.
  */
-int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
-		      struct iov_iter *iter, int fetchpage, int *newpage,
-		      int zerostart, enum seg_rw rw,
-		      const struct vpm_write_ops *ops, void *priv)
+static noinline int vpm_copy_passes(struct address_space *mapping, loff_t off,
+				    size_t len, struct iov_iter *iter,
+				    int fetchpage, int *newpage, int zerostart,
+				    enum seg_rw rw,
+				    const struct vpm_write_ops *ops, void *priv)
 {
 	int anynew = 0, err = 0, fp;
 	bool faulted, stalled = false, faultin = false, kept = false;
@@ -1016,21 +1027,8 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 
 	if (len > iov_iter_count(iter))
 		len = iov_iter_count(iter);
-
 	if ((fetchpage & VPM_CACHEDONLY) && rw != S_READ)
 		return -EINVAL;
-	if (rw == S_READ && fetchpage && len) {
-		faulted = false;
-		copied = vpm_read_cached(mapping, off, len, iter,
-					 !(fetchpage & VPM_CACHEDONLY),
-					 &faulted);
-		off += copied;
-		len -= copied;
-		if (faulted)
-			err = -EFAULT;
-		if (faulted || (fetchpage & VPM_CACHEDONLY))
-			len = 0;
-	}
 
 	while (len) {
 		/*
@@ -1110,6 +1108,98 @@ int vpm_data_copy_ops(struct address_space *mapping, loff_t off, size_t len,
 		*newpage = anynew;
 	return err;
 }
+
+/*
+ * vpm_data_copy_ops() for S_READ with @fetchpage: the copy from cached,
+ * uptodate pages (vpm_read_cached()), then the passes for the rest.
+ */
+static noinline int VPM_HOT vpm_data_read(struct address_space *mapping,
+					  loff_t off, size_t len,
+					  struct iov_iter *iter, int fetchpage,
+					  int *newpage)
+{
+	bool faulted = false;
+	size_t copied;
+
+	if (len > iov_iter_count(iter))
+		len = iov_iter_count(iter);
+	if (len) {
+		copied = vpm_read_cached(mapping, off, len, iter,
+					 !(fetchpage & VPM_CACHEDONLY),
+					 &faulted);
+		if (faulted || copied == len || (fetchpage & VPM_CACHEDONLY)) {
+			if (newpage)
+				*newpage = 0;
+			return faulted ? -EFAULT : 0;
+		}
+		off += copied;
+		len -= copied;
+	}
+	return vpm_copy_passes(mapping, off, len, iter, fetchpage, newpage, 0,
+			       S_READ, NULL, NULL);
+}
+
+/**
+ * vpm_data_copy_ops() - vpm_data_copy() with a file system's write steps
+ * @mapping: the file's page cache
+ * @off: file offset of the copy
+ * @len: bytes to copy; any length (a copy of more than two pages is
+ *	made up to 16 pages at a time; illumos callers copy within
+ *	one VPM_MAXBSIZE window, Linux callers may pass more)
+ * @iter: the user or kernel buffer; advanced by what was copied, as
+ *	uiomove() advances a uio
+ * @fetchpage: non-zero to read the pages in first; zero for the create
+ *	path, where pages absent from the cache are created and the parts of
+ *	new pages not copied to are zeroed; VPM_CACHEDONLY (S_READ only) to
+ *	copy only from cached, uptodate pages, up to the first page that is
+ *	not or that carries a readahead mark
+ * @newpage: if not NULL, set to 1 if a page was created, else 0
+ * @zerostart: create path only: zero the first page from its start to @off
+ * @rw: S_READ copies from the file into @iter, S_WRITE the other way
+ * @ops: for S_WRITE, the steps run under the page locks (see struct
+ *	vpm_write_ops); NULL for none.  Ignored for S_READ.
+ * @priv: passed to @ops
+ *
+ * A read copies from each cached, uptodate page straight away (no mapping
+ * list: for a page the vpm cache knows, a hash probe, a speculative folio
+ * reference and the copy; a request whose buffer spans more than two
+ * pages walks the page cache instead, as filemap_read() does), and maps
+ * the rest as vpm_map_pages() does, up to 16 pages per pass.
+ *
+ * A write maps, locks and copies up to 16 pages per pass, @ops->begin and
+ * @ops->end run once per pass, over all of its pages.
+ *
+ * For S_WRITE the copy runs with page faults disabled, so a buffer that is
+ * an mmap of the same file cannot deadlock; the caller faults the buffer
+ * in first, as generic_perform_write() does (if it does not, the first
+ * pass is short and the buffer is faulted in then).  A pass cut short by a
+ * fault is retried after faulting the rest in, for as long as that
+ * succeeds (the page may have been reclaimed in between, as often as
+ * memory pressure makes it):
+ * the copy ends with -EFAULT only when the buffer cannot be faulted in, or
+ * when a pass kept nothing and part of the buffer cannot be.  Without
+ * @ops, the file size and times are the caller's business, and so is
+ * writeback, with or without them (vpm_sync_pages()).
+ *
+ * Return: 0, or a negative errno: -EFAULT when the buffer faulted before
+ * the copy finished (for a new page in the create path, that can mean
+ * nothing of it was kept although part of the buffer was readable: the
+ * caller retries with a shorter length), -EINTR on a fatal signal,
+ * -EINVAL for VPM_CACHEDONLY with S_WRITE, or the error of @ops->begin.
+ * The iterator tells how much was copied.
+ */
+int VPM_HOT vpm_data_copy_ops(struct address_space *mapping, loff_t off,
+			      size_t len, struct iov_iter *iter, int fetchpage,
+			      int *newpage, int zerostart, enum seg_rw rw,
+			      const struct vpm_write_ops *ops, void *priv)
+{
+	/* (both tail calls: a write pays a test and a jump for the split) */
+	if (rw == S_READ && fetchpage)
+		return vpm_data_read(mapping, off, len, iter, fetchpage,
+				     newpage);
+	return vpm_copy_passes(mapping, off, len, iter, fetchpage, newpage,
+			       zerostart, rw, ops, priv);
+}
 EXPORT_SYMBOL_GPL(vpm_data_copy_ops);
 
 /**
@@ -1131,9 +1221,9 @@ EXPORT_SYMBOL_GPL(vpm_data_copy_ops);
  *
  * Return: as vpm_data_copy_ops().
  */
-int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
-		  struct iov_iter *iter, int fetchpage, int *newpage,
-		  int zerostart, enum seg_rw rw)
+int VPM_HOT vpm_data_copy(struct address_space *mapping, loff_t off,
+			  size_t len, struct iov_iter *iter, int fetchpage,
+			  int *newpage, int zerostart, enum seg_rw rw)
 {
 	return vpm_data_copy_ops(mapping, off, len, iter, fetchpage, newpage,
 				 zerostart, rw, NULL, NULL);

@@ -12,11 +12,21 @@
 #include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
 #include <linux/splice.h>
+#include <linux/stringify.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
 #include <linux/writeback.h>
 #include <vpm/vpm.h>
 #include "vpmfs.h"
+
+/*
+ * The read(2) entry point starts a page of its own, so that a hot read's
+ * code in vpmfs is one page, as vpm's is (see vpm_map.c and "Code
+ * layout" in Documentation/performance.rst).
+ */
+#define VPMFS_HOT	__section(".text.vpmfs_hot")
+asm(".pushsection .text.vpmfs_hot, \"ax\"\n\t"
+	".p2align " __stringify(PAGE_SHIFT) "\n\t.popsection");
 
 static bool vpmfs_use_vpm(struct inode *inode)
 {
@@ -96,6 +106,11 @@ static void vpmfs_rdip_readahead(struct file *file, pgoff_t index,
 		vpmfs_ra_probe(file, mark, last, false);
 }
 
+/*
+ * rdip.  The copies are vpm_data_copy()'s, called as vpm_data_copy_ops()
+ * with no write steps, which is what vpm_data_copy() does: one call
+ * less per chunk.
+ */
 static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
@@ -130,8 +145,8 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 		 * First what is cached: no read-ahead to think about until a
 		 * page is missing or marked.
 		 */
-		err = vpm_data_copy(mapping, pos, n, to, VPM_CACHEDONLY, NULL,
-				    0, S_READ);
+		err = vpm_data_copy_ops(mapping, pos, n, to, VPM_CACHEDONLY,
+					NULL, 0, S_READ, NULL, NULL);
 		copied = before - iov_iter_count(to);
 		if (!err && copied < n) {
 			/* the last page this read(2) wants */
@@ -139,8 +154,9 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 			       PAGE_SHIFT;
 			vpmfs_rdip_readahead(file, (pos + copied) >> PAGE_SHIFT,
 					     (pos + n - 1) >> PAGE_SHIFT, last);
-			err = vpm_data_copy(mapping, pos + copied, n - copied,
-					    to, VPM_FETCHPAGE, NULL, 0, S_READ);
+			err = vpm_data_copy_ops(mapping, pos + copied,
+						n - copied, to, VPM_FETCHPAGE,
+						NULL, 0, S_READ, NULL, NULL);
 			copied = before - iov_iter_count(to);
 		}
 		pos += copied;
@@ -160,7 +176,8 @@ static ssize_t vpmfs_vpm_read(struct kiocb *iocb, struct iov_iter *to)
 	return done ? done : err;
 }
 
-static ssize_t vpmfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
+static ssize_t VPMFS_HOT vpmfs_read_iter(struct kiocb *iocb,
+					 struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
 
