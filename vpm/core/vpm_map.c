@@ -50,6 +50,15 @@ asm(".pushsection .text.vpm_hot, \"ax\"\n\t"
 	".p2align " __stringify(PAGE_SHIFT) "\n\t.popsection");
 
 /*
+ * The same for the passes that writes go through, a function of just
+ * under 4 KiB: where it happened to straddle two pages of the module, a
+ * 4 KiB overwrite made 12 more lookups a call (scripts/insncount).
+ */
+#define VPM_HOT_PASSES	__section(".text.vpm_hot_passes")
+asm(".pushsection .text.vpm_hot_passes, \"ax\"\n\t"
+	".p2align " __stringify(PAGE_SHIFT) "\n\t.popsection");
+
+/*
  * copy_faults: the next that many S_WRITE copies into a page copy nothing
  * and report a fault, as when the buffer's page is reclaimed between
  * fault-in and copy.  Tests use it to check the retry rules.
@@ -117,9 +126,10 @@ static struct folio *vpm_cache_get_locked(struct address_space *mapping,
 {
 	struct folio *folio;
 
-	rcu_read_lock();
-	folio = vpm_cache_lookup(mapping, index);
-	rcu_read_unlock();
+	/* (as in vpm_find_batch(): no rcu_read_lock() needed) */
+	preempt_disable();
+	folio = vpm_lookup_folio(mapping, index);
+	preempt_enable();
 	if (!folio)
 		return NULL;
 	folio_lock(folio);
@@ -1015,11 +1025,11 @@ stop:
  * 16 pages per pass, for writes and for reads of pages that are not
  * cached and uptodate.
  */
-static noinline int vpm_copy_passes(struct address_space *mapping, loff_t off,
-				    size_t len, struct iov_iter *iter,
-				    int fetchpage, int *newpage, int zerostart,
-				    enum seg_rw rw,
-				    const struct vpm_write_ops *ops, void *priv)
+static noinline int VPM_HOT_PASSES
+vpm_copy_passes(struct address_space *mapping, loff_t off, size_t len,
+		struct iov_iter *iter, int fetchpage, int *newpage,
+		int zerostart, enum seg_rw rw, const struct vpm_write_ops *ops,
+		void *priv)
 {
 	int anynew = 0, err = 0, fp;
 	bool faulted, stalled = false, faultin = false, kept = false;

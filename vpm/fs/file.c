@@ -20,9 +20,10 @@
 #include "vpmfs.h"
 
 /*
- * The read(2) entry point starts a page of its own, so that a hot read's
- * code in vpmfs is one page, as vpm's is (see vpm_map.c and "Code
- * layout" in Documentation/performance.rst).
+ * The read(2) and write(2) entry points and the write steps vpm calls
+ * back share a section that starts a page, so that a hot read's or
+ * write's code in vpmfs is one page, as vpm's read path is (see
+ * vpm_map.c and "Code layout" in Documentation/performance.rst).
  */
 #define VPMFS_HOT	__section(".text.vpmfs_hot")
 asm(".pushsection .text.vpmfs_hot, \"ax\"\n\t"
@@ -238,8 +239,9 @@ static void vpmfs_wrip_giveback(struct inode *inode, loff_t off,
  * stale flag could only skip this early allocation: writeback maps every
  * page again through vpmfs_get_block().
  */
-static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
-			    size_t len, const struct vmap *vml, void *priv)
+static int VPMFS_HOT vpmfs_wrip_begin(struct address_space *mapping,
+				      loff_t off, size_t len,
+				      const struct vmap *vml, void *priv)
 {
 	struct vpmfs_wrip_ctx *ctx = priv;
 	struct inode *inode = mapping->host;
@@ -279,8 +281,9 @@ static int vpmfs_wrip_begin(struct address_space *mapping, loff_t off,
 	return 0;
 }
 
-static void vpmfs_wrip_end(struct address_space *mapping, loff_t off,
-			   size_t len, size_t copied, void *priv)
+static void VPMFS_HOT vpmfs_wrip_end(struct address_space *mapping,
+				     loff_t off, size_t len, size_t copied,
+				     void *priv)
 {
 	struct vpmfs_wrip_ctx *ctx = priv;
 	struct inode *inode = mapping->host;
@@ -421,7 +424,8 @@ static ssize_t vpmfs_wrip(struct kiocb *iocb, struct iov_iter *from)
 	return done ? done : ret;
 }
 
-static ssize_t vpmfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+static ssize_t VPMFS_HOT vpmfs_write_iter(struct kiocb *iocb,
+					  struct iov_iter *from)
 {
 	struct file *file = iocb->ki_filp;
 	struct address_space *mapping = file->f_mapping;
