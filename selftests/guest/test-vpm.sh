@@ -73,6 +73,12 @@ for c in steals contend; do
 	echo "fault injection: $c $v"
 	[ "$v" -gt 0 ] || { echo "no $c injected"; exit 1; }
 done
+# Every other lookup failed: each failure must be a miss (test_vpm's
+# contend_miss), not a second probe that hits.
+echo 0 > /sys/kernel/debug/vpm/steals_mtbf
+echo 1 > /sys/kernel/debug/vpm/contend_mtbf
+modprobe test_vpm path=/mnt/r/test_vpm.dat only=contend_miss expect_contend=1
+rmmod test_vpm
 rmmod vpm
 
 # Load/unload cycles, each leaving hints to 64 pages of a new file in

@@ -396,7 +396,7 @@ static void vpm_publish(struct vpmap *vpm, struct folio *folio,
 		return;
 	}
 	WRITE_ONCE(nb->vb_folio, folio);
-	/* Pairs with the acquire in vpm_cache_lookup(). */
+	/* Pairs with the acquire in vpm_lookup_folio(). */
 	smp_store_release(&nb->vb_key, VPM_KEY(VPMID(vpm), tag));
 	preempt_enable();
 	vpm->vpm_bucket = b;

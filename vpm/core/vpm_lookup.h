@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The vpm cache's hash and its lookup, inlined into the read path
- * (vpm_find_batch()) as well as behind vpm_cache_lookup(): under QEMU's
+ * (vpm_find_batch()) and the create path (vpm_cache_get_locked()) as well
+ * as behind vpm_cache_lookup(): under QEMU's
  * TCG, where make bench runs, every call and return between the read
  * path's functions costs a hash lookup of the next translated block (see
  * "Code layout" in Documentation/performance.rst).  Included by
@@ -14,6 +15,34 @@
 #include <linux/pagemap.h>
 #include <linux/hash.h>
 #include "vpm_internal.h"
+
+/*
+ * What a hash probe runs inside: something the memory hotplug notifier's
+ * synchronize_rcu() waits for, since the probe follows a folio pointer
+ * read from the table.  Preemption disabled is that (Linux 4.20 and
+ * later) and costs no call, where rcu_read_lock() and rcu_read_unlock()
+ * are two out of line on PREEMPT_RCU kernels such as Debian's 6.1 (6.12's
+ * folio_try_get() takes an RCU read lock of its own, so there only the
+ * outer pair is saved).  On PREEMPT_RT a probe's folio_put() that frees
+ * the page may take a sleeping lock, so there it is rcu_read_lock().
+ */
+static __always_inline void vpm_probe_begin(void)
+{
+#ifdef CONFIG_PREEMPT_RT
+	rcu_read_lock();
+#else
+	preempt_disable();
+#endif
+}
+
+static __always_inline void vpm_probe_end(void)
+{
+#ifdef CONFIG_PREEMPT_RT
+	rcu_read_unlock();
+#else
+	preempt_enable();
+#endif
+}
 
 /*
  * The table is two-way: (mapping, index) hashes to a pair of adjacent

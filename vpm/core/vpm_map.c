@@ -41,9 +41,9 @@
  * jump to code on another page cannot be chained to the next translated
  * block, and neither can a return: each costs a hash lookup (measured:
  * a quarter of the host's time in a 64-byte pread() loop, on both sides).
- * With the read path in one page and one function, a hot read leaves vpm
- * only for the kernel's helpers.  Real CPUs gain an instruction TLB
- * entry.  See "Code layout" in Documentation/performance.rst.
+ * With the read path in one page and one function, a read that hits
+ * leaves it only for the kernel's helpers.  Real CPUs gain an instruction
+ * TLB entry.  See "Code layout" in Documentation/performance.rst.
  */
 #define VPM_HOT		__section(".text.vpm_hot")
 asm(".pushsection .text.vpm_hot, \"ax\"\n\t"
@@ -126,10 +126,9 @@ static struct folio *vpm_cache_get_locked(struct address_space *mapping,
 {
 	struct folio *folio;
 
-	/* (as in vpm_find_batch(): no rcu_read_lock() needed) */
-	preempt_disable();
+	vpm_probe_begin();
 	folio = vpm_lookup_folio(mapping, index);
-	preempt_enable();
+	vpm_probe_end();
 	if (!folio)
 		return NULL;
 	folio_lock(folio);
@@ -264,22 +263,10 @@ retry:
 #define VPM_READ_ASK	2
 
 /*
- * Find pages @index to @index + @n - 1 of @mapping with preemption
- * disabled throughout, as filemap_get_read_batch() finds a batch of
- * folios under one rcu_read_lock(): unless
- * @walk, each through the vpm cache first (*@hits gets a bit for each
- * found that way), else in the page cache, where a run of misses steps
- * through the xarray from one page to the next instead of walking it from
- * the top for each.  With @walk the cache is not asked: the whole batch
- * is one walk and a run of steps.  Stops at the first page that is not in
- * the page cache.  Returns how many were found, each referenced, in @fl;
- * a page of a large folio gets its own reference.  The page-cache folios
- * may be locked or not uptodate: the caller checks.
- */
-/*
- * vpm_find_batch() from page @i on, with the xarray: each page through the
- * vpm cache first unless @walk, else a step through the xarray.  Called
- * under rcu_read_lock().
+ * vpm_find_batch() from page @i on, with the xarray: page @i, which the
+ * cache missed (or was not asked, with @walk), in the page cache; each
+ * page after it through the vpm cache first unless @walk, else a step
+ * through the xarray.  Called under rcu_read_lock().
  */
 static __always_inline int vpm_find_walk(struct address_space *mapping,
 					 pgoff_t index, int i, int n, bool walk,
@@ -287,10 +274,11 @@ static __always_inline int vpm_find_walk(struct address_space *mapping,
 {
 	XA_STATE(xas, &mapping->i_pages, index + i);
 	bool next = false;	/* xas is on page i - 1, an order-0 folio */
+	bool ask = false;	/* page @i was asked already */
 	struct folio *folio;
 
-	for (; i < n; i++) {
-		folio = walk ? NULL : vpm_lookup_folio(mapping, index + i);
+	for (; i < n; i++, ask = !walk) {
+		folio = ask ? vpm_lookup_folio(mapping, index + i) : NULL;
 		if (folio) {
 			*hits |= BIT(i);
 			fl[i] = folio;
@@ -330,6 +318,19 @@ static __always_inline int vpm_find_walk(struct address_space *mapping,
 	return i;
 }
 
+/*
+ * Find pages @index to @index + @n - 1 of @mapping inside one
+ * vpm_probe_begin(), as filemap_get_read_batch() finds a batch of folios
+ * under one rcu_read_lock(): unless
+ * @walk, each through the vpm cache first (*@hits gets a bit for each
+ * found that way), else in the page cache, where a run of misses steps
+ * through the xarray from one page to the next instead of walking it from
+ * the top for each.  With @walk the cache is not asked: the whole batch
+ * is one walk and a run of steps.  Stops at the first page that is not in
+ * the page cache.  Returns how many were found, each referenced, in @fl;
+ * a page of a large folio gets its own reference.  The page-cache folios
+ * may be locked or not uptodate: the caller checks.
+ */
 static __always_inline int vpm_find_batch(struct address_space *mapping,
 					  pgoff_t index, int n, bool walk,
 					  struct folio **fl, u32 *hits)
@@ -339,14 +340,11 @@ static __always_inline int vpm_find_batch(struct address_space *mapping,
 
 	/*
 	 * The hash probes only need to hold off the memory hotplug
-	 * notifier's synchronize_rcu(), and that waits for code that runs
-	 * with preemption disabled too (Linux 4.20 and later): that costs
-	 * no call, where rcu_read_lock() and rcu_read_unlock() are two out
-	 * of line under PREEMPT_RCU (Debian's kernels).  From the first
-	 * page the cache misses on, the xarray is read under
+	 * notifier's synchronize_rcu(): see vpm_probe_begin().  From the
+	 * first page the cache misses on, the xarray is read under
 	 * rcu_read_lock() proper, for rcu_dereference()'s checks.
 	 */
-	preempt_disable();
+	vpm_probe_begin();
 	for (i = 0; !walk && i < n; i++) {
 		folio = vpm_lookup_folio(mapping, index + i);
 		if (!folio)
@@ -359,7 +357,7 @@ static __always_inline int vpm_find_batch(struct address_space *mapping,
 		i = vpm_find_walk(mapping, index, i, n, walk, fl, hits);
 		rcu_read_unlock();
 	}
-	preempt_enable();
+	vpm_probe_end();
 	return i;
 }
 
@@ -828,7 +826,7 @@ vpm_copy_once(struct address_space *mapping, loff_t off, size_t len,
 /*
  * A pass over at most two pages: copies of one or two pages.  Small
  * arrays, since Debian's kernels (INIT_STACK_ALL_ZERO) zero them where
- * they are declared.  Inlined into vpm_data_copy_ops(): the call, with
+ * they are declared.  Inlined into vpm_copy_passes(): the call, with
  * its twelve arguments, cost a 4 KiB overwrite 49 of its 2,128
  * instructions (scripts/insncount).
  */

@@ -58,6 +58,10 @@ static unsigned int nthreads_per_cpu = 2;
 module_param(nthreads_per_cpu, uint, 0444);
 MODULE_PARM_DESC(nthreads_per_cpu, "Stress threads per online CPU");
 
+static bool expect_contend;
+module_param(expect_contend, bool, 0444);
+MODULE_PARM_DESC(expect_contend, "contend_mtbf is 1: contend_miss must see misses");
+
 #define TV_PAGES	64	/* file size in pages for most tests */
 
 static unsigned int tests_run;
@@ -745,6 +749,60 @@ static int tv_copy_in(u8 *buf, loff_t pos, size_t len, int fetch,
 }
 
 /*
+ * One-page reads under injected contention.  A lookup that the injection
+ * fails (contend_mtbf) must end as a miss, the page found in the page
+ * cache and entered again, not be asked of the cache a second time.
+ * With expect_contend (the guest script sets contend_mtbf to 1, so every
+ * other lookup fails) at least a quarter of 64 reads of a cached page
+ * must miss: a read path that probes the hash again after a failed
+ * probe, as vpm_find_batch() once did, hits every time.
+ */
+static int test_contend_miss(void)
+{
+	struct tv_snap a, b;
+	struct iov_iter iter;
+	struct kvec kv;
+	u8 *buf;
+	int ret, i;
+
+	if (!tv_cache_on())
+		return 0;
+	ret = tv_fill(1);
+	if (ret)
+		return ret;
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	tv_snap(&a);
+	for (i = 0; i < 64; i++) {
+		kv.iov_base = buf;
+		kv.iov_len = PAGE_SIZE;
+		iov_iter_kvec(&iter, ITER_DEST, &kv, 1, PAGE_SIZE);
+		ret = vpm_data_copy(tv_mapping, 0, PAGE_SIZE, &iter,
+				    VPM_FETCHPAGE, NULL, 0, S_READ);
+		if (ret || iov_iter_count(&iter) ||
+		    tv_check_read(buf, 0, PAGE_SIZE, -1)) {
+			pr_err("contend_miss: read %d: %d, %zu left\n", i, ret,
+			       iov_iter_count(&iter));
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	tv_snap(&b);
+	pr_info("contend_miss: %llu hits, %llu misses in 64 reads\n",
+		b.hits - a.hits, b.misses - a.misses);
+	ret = -EINVAL;
+	if (TV_BAD(b.hits - a.hits + b.misses - a.misses >= 64))
+		goto out;
+	if (expect_contend && TV_BAD(b.misses - a.misses >= 16))
+		goto out;
+	ret = 0;
+out:
+	kfree(buf);
+	return ret;
+}
+
+/*
  * The read fast path and VPM_CACHEDONLY: a cached-only copy stops, with
  * no error, before a page that is not cached (a hole, page 2) and before
  * one marked for readahead, and copies no byte of either; VPM_FETCHPAGE
@@ -1281,6 +1339,7 @@ static int __init test_vpm_init(void)
 		tv_run("user_fault", test_user_fault);
 	}
 	tv_run("cached_only", test_cached_only);
+	tv_run("contend_miss", test_contend_miss);
 	tv_run("sync", test_sync);
 	tv_run("cross_thread_unmap", test_cross_thread_unmap);
 	tv_run("no_pin", test_no_pin);

@@ -1097,7 +1097,12 @@ static void *worker_fn(void *arg)
 
 		if (c->ncpus < c->nworkers && !(rnd(&w->seed) % 8))
 			shim_set_cpu(rnd(&w->seed));	/* migrate */
-		/* a run of pages in one RCU section, as vpm_lookup_pages() */
+		/*
+		 * A run of pages in one read-side section, as
+		 * vpm_find_batch(): it disables preemption, which the
+		 * kernel's synchronize_rcu() waits for as it waits for
+		 * rcu_read_lock(); the shim models only the latter.
+		 */
 		seq = shim_seq_now();
 		rcu_read_lock();
 		for (i = 0; i < n; i++)
