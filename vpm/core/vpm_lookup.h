@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The vpm cache's hash and its lookup, inlined into the read path
- * (vpm_find_batch()) and the create path (vpm_cache_get_locked()) as well
- * as behind vpm_cache_lookup(): under QEMU's
- * TCG, where make bench runs, every call and return between the read
- * path's functions costs a hash lookup of the next translated block (see
- * "Code layout" in Documentation/performance.rst).  Included by
- * vpm_cache.c and vpm_map.c only.
+ * (vpm_find_batch()) and the create path (vpm_cache_get_locked()), and
+ * behind vpm_cache_lookup() for the tests: under QEMU's TCG, where make
+ * bench runs, every call and return between the read path's functions
+ * costs a hash lookup of the next translated block (see "Code layout" in
+ * Documentation/performance.rst).  Included by vpm_cache.c and vpm_map.c
+ * only.
  */
 #ifndef _VPM_LOOKUP_H
 #define _VPM_LOOKUP_H

@@ -119,7 +119,7 @@ static struct page *vpm_folio_page(struct folio *folio, pgoff_t index)
 /*
  * Page @index of @mapping through the cache for the create path:
  * referenced, uptodate, locked and stable; or NULL, and the caller asks
- * the page cache.  (vpm_cache_lookup() only returns uptodate folios.)
+ * the page cache.  (vpm_lookup_folio() only returns uptodate folios.)
  */
 static struct folio *vpm_cache_get_locked(struct address_space *mapping,
 					  pgoff_t index)
