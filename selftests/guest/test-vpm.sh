@@ -33,6 +33,8 @@ run() {	# run PARAMS...: load vpm with PARAMS, run test_vpm on every fs
 		# shellcheck disable=SC2086 # $opt: no parameter or one word
 		if ! modprobe test_vpm path="$d/test_vpm.dat" $opt; then
 			dmesg | grep test_vpm
+			# the failed checks again, last: a log's tail shows them
+			dmesg | grep -E "test_vpm: (FAIL |[a-z_]+:[0-9]+: |[a-z_]+: .*wrong)" || true
 			echo "FAIL: test_vpm on $d with vpm $*"
 			exit 1
 		fi
