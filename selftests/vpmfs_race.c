@@ -25,10 +25,11 @@
  *               wide writes of 16 pages (one vpm pass) whose userfaultfd
  *               page is taken away once the blocks are allocated, so
  *               that the write stops short there: the pages after it
- *               must read as zero; and wide overwrites from a buffer
- *               that starts inside a page, whose retry after a fault
- *               starts inside a file page that the handler evicts
- *               meanwhile: the first pass's bytes there must stay.  -t
+ *               must read as zero; and overwrites, of 16 pages or of
+ *               one cached page, from a buffer that starts inside a
+ *               page, whose retry after a fault starts inside a file
+ *               page that the handler evicts meanwhile: the first
+ *               pass's bytes there must stay.  -t
  *               readers (1) read the page being written by read(), mmap
  *               and splice, aiming at the moment its block is allocated.
  *               A reader may see 0 or the data written, nothing else.
@@ -1144,12 +1145,13 @@ static void run_append_wb(void)
 
 enum {
 	HF_FULL, HF_PART, HF_MAPSRC, HF_ANON, HF_SHORT, HF_UFFD, HF_WIDE,
-	HF_WIDE_OVER, HF_KINDS
+	HF_WIDE_OVER, HF_PAGE_OVER, HF_KINDS
 };
 
 static const char *const hf_kind[] = { "full", "partial", "mapped-source",
 				       "anon-source", "short", "userfaultfd-source",
-				       "wide-userfaultfd", "wide-overwrite" };
+				       "wide-userfaultfd", "wide-overwrite",
+				       "page-overwrite" };
 
 /* Pages of a wide write: one 64 KiB pass of vpm_data_copy_ops(). */
 #define HF_WIDE_PAGES	16
@@ -1178,6 +1180,7 @@ static struct {
 	__u64 uf_writes, uf_windows[2], uf_hits[2], uf_efault, uf_missed;
 	__u64 wide_short, wide_full;	/* wide writes cut at the page, or not */
 	__u64 wide_evicted;		/* wide overwrites with a page evicted */
+	__u64 page_evicted;		/* one-page overwrites, evicted */
 	pthread_rwlock_t lock;		/* readers vs. round changes */
 } hf;
 
@@ -1339,19 +1342,22 @@ static void hf_write_wide(struct rng *r, __u64 p, __u64 key)
 }
 
 /*
- * A wide overwrite: pages @p to @p + HF_WIDE_PAGES - 1, just written, are
- * written again with the same bytes in one pwrite() from a buffer that
- * starts D bytes into a page, so that its userfaultfd page K begins
- * inside file page @p + K - 1.  When the zap makes the copy fault there,
- * the first pass keeps the part of that page before it, and the retry
- * starts inside the page; the handler writes the page back and evicts it
- * first.  The retry must not make that page anew (the create path) and
- * zero what the first pass wrote.
+ * An overwrite: pages @p to @p + @n - 1 (@n is HF_WIDE_PAGES or 1), just
+ * written, are written again with the same bytes in one pwrite() from a
+ * buffer that starts D bytes into a page, so that its userfaultfd page K
+ * begins inside file page @p + K - 1.  When the zap makes the copy fault
+ * there, the first pass keeps the part of that page before it, and the
+ * retry starts inside the page; the handler writes the page back and
+ * evicts it first.  The retry must not make that page anew (the create
+ * path) and zero what the first pass wrote.  With @n 1 the page is read
+ * first, so that the vpm cache knows it, and the first pass is vpm's
+ * overwrite of one cached page, which hands the rest of the page to the
+ * passes.
  */
-static void hf_write_wide_over(struct rng *r, __u64 p, __u64 key)
+static void hf_write_over(struct rng *r, __u64 p, __u64 key, unsigned int n)
 {
-	size_t len = (size_t)HF_WIDE_PAGES * PG, d = 1 + rndn(r, PG - 1), i;
-	unsigned int k = 1 + rndn(r, HF_WIDE_PAGES - 1);
+	size_t len = (size_t)n * PG, d = 1 + rndn(r, PG - 1), i;
+	unsigned int k = n > 1 ? 1 + rndn(r, n - 1) : 1;
 	unsigned char *src = mmap(NULL, len + PG, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned char *got = malloc(PG), *exp = malloc(len);
@@ -1363,30 +1369,39 @@ static void hf_write_wide_over(struct rng *r, __u64 p, __u64 key)
 	madvise(src, len + PG, MADV_NOHUGEPAGE);
 	fill_pat(exp, key, p * PG, len);
 	pwrite_all(hf.fd, exp, len, p * PG);
+	/* a page read (a miss) is one the vpm cache knows: the overwrite hits */
+	if (n == 1 && pread_full(hf.fd, got, PG, p * PG) != PG)
+		die("short read");
 	/* the buffer but its page K: file bytes [p * PG, + len) from D */
 	memcpy(src + d, exp, (size_t)k * PG - d);
-	memcpy(src + (k + 1) * PG, exp + (k + 1) * PG - d, len + d - (k + 1) * PG);
+	if (len + d > (k + 1) * PG)
+		memcpy(src + (k + 1) * PG, exp + (k + 1) * PG - d,
+		       len + d - (k + 1) * PG);
 	ret = hf_uffd_pwrite(src, d, len, k, p, key, HF_UF_EVICT);
 	munmap(src, len + PG);
 	if (ret != (ssize_t)len) {
-		say("BAD %s: wide overwrite of pages [%llu, +%d) returned %zd (%s)\n",
-		    scen, p, HF_WIDE_PAGES, ret, ret < 0 ? strerror(errno) : "");
+		say("BAD %s: overwrite of pages [%llu, +%u) returned %zd (%s)\n",
+		    scen, p, n, ret, ret < 0 ? strerror(errno) : "");
 		add(&st->bad, 1);
 		add(&st->foreign, 1);
 	}
-	if (hf.uf_evicts > evicts)
-		hf.wide_evicted++;
-	for (i = 0; i < HF_WIDE_PAGES; i++) {
+	if (hf.uf_evicts > evicts) {
+		if (n > 1)
+			hf.wide_evicted++;
+		else
+			hf.page_evicted++;
+	}
+	for (i = 0; i < n; i++) {
 		hf.pr[p + i] = hf.round;
 		hf.pa[p + i] = 0;
 		hf.pb[p + i] = PG;
 		hf.pz[p + i] = 0;
 		if (pread_full(hf.fd, got, PG, (p + i) * PG) != PG)
 			die("short read");
-		cmp_report("page after a wide overwrite retried inside it", "hole-fill",
+		cmp_report("page after an overwrite retried inside it", "hole-fill",
 			   got, exp + i * PG, (p + i) * PG, PG, false);
 	}
-	hf.kinds[HF_WIDE_OVER]++;
+	hf.kinds[n > 1 ? HF_WIDE_OVER : HF_PAGE_OVER]++;
 	free(got);
 	free(exp);
 }
@@ -1844,10 +1859,14 @@ static void run_hole_fill(void)
 				if (rndn(&r, 2))
 					hf_write_wide(&r, p, hf_key(hf.round));
 				else
-					hf_write_wide_over(&r, p, hf_key(hf.round));
+					hf_write_over(&r, p, hf_key(hf.round),
+						      HF_WIDE_PAGES);
 				k = HF_WIDE;
 				p += HF_WIDE_PAGES - 1;
 				pages_written += HF_WIDE_PAGES - 1;
+			} else if (hf.uffd >= 0 && !rndn(&r, 16)) {
+				hf_write_over(&r, p, hf_key(hf.round), 1);
+				k = HF_PAGE_OVER;
 			} else {
 				k = hf_write_page(&r, p, buf, &slot);
 			}
@@ -1898,8 +1917,10 @@ static void run_hole_fill(void)
 		say("# hole-fill: wide writes (%d pages, a userfaultfd page among them):",
 		    HF_WIDE_PAGES);
 		say(" %llu cut short at that page, %llu whole;", hf.wide_short, hf.wide_full);
-		say(" wide overwrites from an unaligned buffer: %llu with the page evicted\n",
+		say(" wide overwrites from an unaligned buffer: %llu with the page evicted;",
 		    hf.wide_evicted);
+		say(" one-page overwrites: %llu with the page evicted\n",
+		    hf.page_evicted);
 	}
 	if (hf.uffd >= 0) {
 		say("# hole-fill: %llu writes from a userfaultfd page, held after the block",

@@ -59,6 +59,15 @@ asm(".pushsection .text.vpm_hot_passes, \"ax\"\n\t"
 	".p2align " __stringify(PAGE_SHIFT) "\n\t.popsection");
 
 /*
+ * And for the overwrite of one cached page (vpm_data_write()), which
+ * calls neither: the dispatcher, this and the file system's write steps
+ * are all an overwrite runs of vpm and vpmfs.
+ */
+#define VPM_HOT_WRITE	__section(".text.vpm_hot_write")
+asm(".pushsection .text.vpm_hot_write, \"ax\"\n\t"
+	".p2align " __stringify(PAGE_SHIFT) "\n\t.popsection");
+
+/*
  * copy_faults: the next that many S_WRITE copies into a page copy nothing
  * and report a fault, as when the buffer's page is reclaimed between
  * fault-in and copy.  Tests use it to check the retry rules.
@@ -121,8 +130,8 @@ static struct page *vpm_folio_page(struct folio *folio, pgoff_t index)
  * referenced, uptodate, locked and stable; or NULL, and the caller asks
  * the page cache.  (vpm_lookup_folio() only returns uptodate folios.)
  */
-static struct folio *vpm_cache_get_locked(struct address_space *mapping,
-					  pgoff_t index)
+static __always_inline struct folio *
+vpm_cache_get_locked(struct address_space *mapping, pgoff_t index)
 {
 	struct folio *folio;
 
@@ -1147,6 +1156,93 @@ static noinline int VPM_HOT vpm_data_read(struct address_space *mapping,
 			       S_READ, NULL, NULL);
 }
 
+/*
+ * vpm_data_copy_ops() for a create-path write (no @fetchpage, no
+ * @zerostart) inside one page that the vpm cache knows: the overwrite of
+ * a cached page, the most common write there is.  What a pass of
+ * vpm_copy_passes() does for it, without the mapping list's bookkeeping:
+ * the page is uptodate (vpm_cache_get_locked() returns no other), so it
+ * is not new, nothing of it is zeroed, and it keeps whatever was copied
+ * into it, as in vpm_copy_once().  Anything else -- a page the cache does
+ * not know, a HIGHMEM page, a copy that crosses a page -- goes to the
+ * passes, and so does the rest of a copy that faulted: from inside the
+ * page, with the fetch path, as vpm_copy_passes() retries a page an
+ * earlier pass kept data in.
+ */
+static noinline int VPM_HOT_WRITE
+vpm_data_write(struct address_space *mapping, loff_t off, size_t len,
+	       struct iov_iter *iter, int *newpage,
+	       const struct vpm_write_ops *ops, void *priv)
+{
+	pgoff_t index = off >> PAGE_SHIFT;
+	struct vmap vml[2];
+	struct folio *folio;
+	struct page *page;
+	size_t c;
+	int err;
+
+	if (len > iov_iter_count(iter))
+		len = iov_iter_count(iter);
+	if (!len || off < 0 || (off & ~PAGE_MASK) + len > PAGE_SIZE ||
+	    off > MAX_LFS_FILESIZE - (loff_t)len ||
+	    mapping_large_folio_support(mapping))
+		goto passes;
+	folio = vpm_cache_get_locked(mapping, index);
+	if (!folio)
+		goto passes;
+	page = vpm_folio_page(folio, index);
+	if (unlikely(PageHighMem(page))) {
+		folio_unlock(folio);
+		folio_put(folio);
+		goto passes;
+	}
+	VPM_STAT(GETMAP);
+	VPM_STAT(HITS);
+	vml[0].vs_data = page;
+	vml[0].vs_addr = page_address(page);
+	vml[0].vs_len = PAGE_SIZE;
+	vpm_vml_clear(&vml[1]);
+	if (ops && ops->begin) {
+		err = ops->begin(mapping, off, len, vml, priv);
+		if (err) {
+			c = 0;
+			goto unlock;
+		}
+	}
+	/* the page is locked: never fault on the user buffer */
+	if (vpm_inject_copy_fault()) {
+		c = 0;
+	} else {
+		pagefault_disable();
+		c = _copy_from_iter(vml[0].vs_addr + (off & ~PAGE_MASK), len,
+				    iter);
+		pagefault_enable();
+	}
+	if (ops && ops->end)
+		ops->end(mapping, off, len, c, priv);
+	if (c)
+		vpm_folio_dirty(folio);
+	err = 0;
+unlock:
+	folio_unlock(folio);
+	folio_put(folio);
+	VPM_STAT(UNMAP);
+	if (err || c == len) {
+		if (!err)
+			balance_dirty_pages_ratelimited(mapping);
+		if (newpage)
+			*newpage = 0;
+		return err;
+	}
+	/* the buffer faulted: fault the rest in and go on, in the page */
+	return vpm_copy_passes(mapping, off + c, len - c, iter,
+			       c ? VPM_FETCHPAGE : 0, newpage, 0, S_WRITE,
+			       ops, priv);
+passes:
+	return vpm_copy_passes(mapping, off, len, iter, 0, newpage, 0,
+			       S_WRITE, ops, priv);
+}
+
 /**
  * vpm_data_copy_ops() - vpm_data_copy() with a file system's write steps
  * @mapping: the file's page cache
@@ -1201,10 +1297,13 @@ int VPM_HOT vpm_data_copy_ops(struct address_space *mapping, loff_t off,
 			      int *newpage, int zerostart, enum seg_rw rw,
 			      const struct vpm_write_ops *ops, void *priv)
 {
-	/* (both tail calls: a write pays a test and a jump for the split) */
+	/* (tail calls: each path pays a test or two and a jump) */
 	if (rw == S_READ && fetchpage)
 		return vpm_data_read(mapping, off, len, iter, fetchpage,
 				     newpage);
+	if (rw == S_WRITE && !fetchpage && !zerostart)
+		return vpm_data_write(mapping, off, len, iter, newpage, ops,
+				      priv);
 	return vpm_copy_passes(mapping, off, len, iter, fetchpage, newpage,
 			       zerostart, rw, ops, priv);
 }
