@@ -1269,13 +1269,18 @@ static ssize_t hf_uffd_pwrite(unsigned char *src, size_t d, size_t len,
 	 * if the page was in the cache already when the writer was
 	 * held, or if it never was held although zaps were left;
 	 * too early if every zap came before the block was there.
+	 * Not after an overwrite (HF_UF_EVICT): it allocates no block,
+	 * so it has no window to aim at.
 	 */
-	if (!hf.uf_window)
-		hf.uf_missed++;
-	if (hf.uf_window ? hf.uf_windows[1] > cached : hf.uf_zaps <= HF_UF_ZAPS)
-		hf.uf_delay *= 0.9;
-	else if (!hf.uf_window && hf.uf_delay < 500000)
-		hf.uf_delay = hf.uf_delay * 1.3 + 1000;
+	if (kill != HF_UF_EVICT) {
+		if (!hf.uf_window)
+			hf.uf_missed++;
+		if (hf.uf_window ? hf.uf_windows[1] > cached :
+		    hf.uf_zaps <= HF_UF_ZAPS)
+			hf.uf_delay *= 0.9;
+		else if (!hf.uf_window && hf.uf_delay < 500000)
+			hf.uf_delay = hf.uf_delay * 1.3 + 1000;
+	}
 	hf.uf_writes++;
 	ioctl(hf.uffd, UFFDIO_UNREGISTER, &reg.range);
 	errno = e;

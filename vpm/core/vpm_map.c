@@ -60,8 +60,9 @@ asm(".pushsection .text.vpm_hot_passes, \"ax\"\n\t"
 
 /*
  * And for the overwrite of one cached page (vpm_data_write()), which
- * calls neither: the dispatcher, this and the file system's write steps
- * are all an overwrite runs of vpm and vpmfs.
+ * leaves it for the passes only when the cache does not know the page or
+ * the copy faulted: the dispatcher, this and the file system's write
+ * steps are all that such an overwrite runs of vpm and vpmfs.
  */
 #define VPM_HOT_WRITE	__section(".text.vpm_hot_write")
 asm(".pushsection .text.vpm_hot_write, \"ax\"\n\t"
@@ -1234,10 +1235,26 @@ unlock:
 			*newpage = 0;
 		return err;
 	}
-	/* the buffer faulted: fault the rest in and go on, in the page */
-	return vpm_copy_passes(mapping, off + c, len - c, iter,
-			       c ? VPM_FETCHPAGE : 0, newpage, 0, S_WRITE,
-			       ops, priv);
+	/*
+	 * The buffer faulted: fault the rest in and go on, as
+	 * vpm_copy_passes() does after a pass that faulted; from inside the
+	 * page through the fetch path if this kept something.
+	 */
+	VPM_STAT(COPY_RETRY);
+	if (fatal_signal_pending(current)) {
+		err = -EINTR;
+	} else if (fault_in_iov_iter_readable(iter, len - c) == len - c) {
+		err = -EFAULT;
+	} else {
+		cond_resched();
+		return vpm_copy_passes(mapping, off + c, len - c, iter,
+				       c ? VPM_FETCHPAGE : 0, newpage, 0,
+				       S_WRITE, ops, priv);
+	}
+	balance_dirty_pages_ratelimited(mapping);
+	if (newpage)
+		*newpage = 0;
+	return err;
 passes:
 	return vpm_copy_passes(mapping, off, len, iter, 0, newpage, 0,
 			       S_WRITE, ops, priv);
@@ -1271,7 +1288,9 @@ passes:
  * the rest as vpm_map_pages() does, up to 16 pages per pass.
  *
  * A write maps, locks and copies up to 16 pages per pass, @ops->begin and
- * @ops->end run once per pass, over all of its pages.
+ * @ops->end run once per pass, over all of its pages; a create-path write
+ * inside one page the vpm cache knows is one such pass without the
+ * mapping list.
  *
  * For S_WRITE the copy runs with page faults disabled, so a buffer that is
  * an mmap of the same file cannot deadlock; the caller faults the buffer
