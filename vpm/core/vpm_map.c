@@ -1228,29 +1228,26 @@ unlock:
 	folio_unlock(folio);
 	folio_put(folio);
 	VPM_STAT(UNMAP);
-	if (err || c == len) {
-		if (!err)
-			balance_dirty_pages_ratelimited(mapping);
-		if (newpage)
-			*newpage = 0;
-		return err;
-	}
 	/*
 	 * The buffer faulted: fault the rest in and go on, as
 	 * vpm_copy_passes() does after a pass that faulted; from inside the
 	 * page through the fetch path if this kept something.
 	 */
-	VPM_STAT(COPY_RETRY);
-	if (fatal_signal_pending(current)) {
-		err = -EINTR;
-	} else if (fault_in_iov_iter_readable(iter, len - c) == len - c) {
-		err = -EFAULT;
-	} else {
-		cond_resched();
-		return vpm_copy_passes(mapping, off + c, len - c, iter,
-				       c ? VPM_FETCHPAGE : 0, newpage, 0,
-				       S_WRITE, ops, priv);
+	if (!err && c < len) {
+		VPM_STAT(COPY_RETRY);
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+		} else if (fault_in_iov_iter_readable(iter, len - c) ==
+			   len - c) {
+			err = -EFAULT;
+		} else {
+			cond_resched();
+			return vpm_copy_passes(mapping, off + c, len - c, iter,
+					       c ? VPM_FETCHPAGE : 0, newpage,
+					       0, S_WRITE, ops, priv);
+		}
 	}
+	/* (as vpm_copy_passes() ends every write, an error too) */
 	balance_dirty_pages_ratelimited(mapping);
 	if (newpage)
 		*newpage = 0;

@@ -1008,10 +1008,10 @@ static int test_no_pin(void)
 		if (ret != -EAGAIN)
 			break;
 	}
-	if (ret) {
-		pr_err("no_pin: references wrong on %d tries\n", try - 1);
+	if (ret == -EAGAIN)
+		pr_err("no_pin: references wrong on %d tries\n", TV_REF_TRIES);
+	if (ret)
 		return -EINVAL;
-	}
 	/* ramfs pages cannot be dropped (no writeback): that is ramfs */
 	if (!mapping_can_writeback(tv_mapping))
 		return 0;
