@@ -4,16 +4,25 @@
  * identical files in the same boot, with a user-space memcpy of the same
  * sizes as the physical limit.  See Documentation/performance.rst.
  *
- *   vpmbench --dir-a /mnt/a --dir-b /mnt/b [--pairs 11] [--json FILE]
+ *   vpmbench --one-dir /mnt/a [--pairs 21] [--json FILE]
+ *   vpmbench --dir-a /mnt/a --dir-b /mnt/b [--pairs 21] [--json FILE]
  *
- * DIR-A is a vpmfs mounted with copy=vpm, DIR-B one mounted with
- * copy=generic.  vpmbench writes the same files on both, then for each
+ * With --one-dir both sides run on the same files of one vpmfs, which
+ * vpmbench remounts with copy=vpm or copy=generic before each of their
+ * runs.  Otherwise DIR-A is a vpmfs mounted with copy=vpm, DIR-B one
+ * mounted with copy=generic, and vpmbench writes the same files on both.
+ * Then for each
  * workload calibrates the work per run to --target seconds, runs one
  * warm-up round and --pairs timed rounds of "vpm, generic, memcpy, rep
  * movsb", and reports per workload the median of each side, the median
  * of the per-pair ratios vpm/generic and their spread.  With --steal-cmd it
  * then runs CMD (which reloads vpm with a small cache and remounts) and
  * times the large-file workload again: the steal path.
+ *
+ *   vpmbench --pool [--json FILE] RUN.json...
+ *
+ * pools the pairs of several runs' JSON (one per boot, scripts/bench
+ * --boots) and reports them as one run, with each run's median beside.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -36,7 +46,9 @@
 #define KIB		1024UL
 #define MIB		(1024UL * 1024UL)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAX_PAIRS	101
+#define MAX_PAIRS	101	/* per run */
+#define MAX_BOOTS	8	/* runs --pool takes */
+#define MAX_POOLED	(MAX_BOOTS * MAX_PAIRS)
 #define MAX_THREADS	2
 #define BUF_SLIDE	64	/* pages a run's buffer may move by */
 #define PREAD_OFF	1024	/* the fixed offset of the 64-byte pread */
@@ -87,8 +99,10 @@ struct workload {
 	unsigned long mops;	/* the same for memcpy */
 	unsigned long bops;	/* the same for rep movsb */
 	int n;			/* timed pairs */
-	double v[NSIDES][MAX_PAIRS];
-	double ratio[MAX_PAIRS];
+	double v[NSIDES][MAX_POOLED];
+	double ratio[MAX_POOLED];
+	int nboots;		/* --pool: the runs it has pairs from */
+	double boot_ratio[MAX_BOOTS];	/* --pool: each run's median ratio */
 	unsigned long long stat[NSTATS];
 	int drops[2];		/* cold: most drop_caches writes needed */
 	double resident1[2];	/* cold: most % left after the first */
@@ -155,6 +169,8 @@ static struct {
 	int fixed_order;	/* --order fixed: vpm first in every round */
 	int fixed_buffer;	/* --fixed-buffer: the buffer never moves */
 	int aa;			/* --aa: both directories in the same mode */
+	int one_dir;		/* --one-dir: dir[0] == dir[1], remounted */
+	int pool;		/* --pool: the arguments are runs' JSON */
 } opt = {
 	.pairs = 21,
 	.target = 0.15,
@@ -166,6 +182,8 @@ static struct {
 static unsigned char *mem_region;
 static size_t mem_size;
 static char *meta_text;		/* the --meta-file, verbatim */
+static char *pool_text[MAX_BOOTS];	/* --pool: each run's JSON */
+static int pool_runs;
 static struct utsname uts;
 static unsigned long long cache0[3];	/* slots, slot_bytes, cache_bytes */
 
@@ -297,6 +315,8 @@ static void read_cache_shape(unsigned long long *shape)
 
 /* --aa: the copy mode each directory turned out to have (0: vpm) */
 static int aa_mode[2];
+/* the copy mode check_mount() found last (0: vpm) */
+static int cur_mode;
 
 static void check_mount(int side)
 {
@@ -317,11 +337,13 @@ static void check_mount(int side)
 			continue;
 		found = 1;
 		if (strcmp(type, "vpmfs")) {
+			if (opt.one_dir)
+				die("--one-dir: %s is %s, not vpmfs", real, type);
 			fprintf(stderr, "vpmbench: warning: %s is %s, not vpmfs\n",
 				real, type);
 			continue;
 		}
-		if (opt.aa) {
+		if (opt.aa || opt.one_dir) {
 			/* A/A: the same mode on both sides, whichever it is */
 			if (strstr(opts, want[0]))
 				found |= 2;
@@ -337,6 +359,36 @@ static void check_mount(int side)
 			real);
 	if (opt.aa)
 		aa_mode[side] = found & 2 ? 0 : 1;
+	if (opt.one_dir && !found)
+		die("--one-dir: %s is not a mount point", real);
+	cur_mode = found & 2 ? 0 : 1;
+}
+
+/*
+ * --one-dir: remount the directory with the copy mode of @side (A/A: the
+ * mode it was found in) before every run of a file side, whether the mode
+ * changes or not, so that each run starts after the same remount (which
+ * writes the file system back) and none pays for it in its time.
+ */
+static void switch_mode(int side)
+{
+	static const char * const data[2] = { "copy=vpm", "copy=generic" };
+	static int checked[2];
+	int mode = opt.aa ? aa_mode[0] : side;
+
+	if (!opt.one_dir)
+		return;
+	if (mount(NULL, opt.dir[0], NULL, MS_REMOUNT, data[mode]))
+		die("remount %s with %s: %s", opt.dir[0], data[mode],
+		    strerror(errno));
+	/* once per mode: did the file system take it? */
+	if (!checked[mode]) {
+		check_mount(0);
+		if (cur_mode != mode)
+			die("%s: remounted with %s, but /proc/self/mounts disagrees",
+			    opt.dir[0], data[mode]);
+		checked[mode] = 1;
+	}
 }
 
 static void write_file(int side, int f)
@@ -390,14 +442,15 @@ static void verify_file(int side, int f)
 
 static void setup_files(void)
 {
+	int nsides = opt.one_dir ? 1 : 2;
 	int side, f;
 
-	for (side = 0; side < 2; side++) {
+	for (side = 0; side < nsides; side++) {
 		for (f = 0; f < F_APP; f++)
 			write_file(side, f);
 	}
 	sync();
-	for (side = 0; side < 2; side++) {
+	for (side = 0; side < nsides; side++) {
 		for (f = 0; f < F_APP; f++)
 			verify_file(side, f);
 	}
@@ -630,6 +683,8 @@ static double run_once(struct workload *w, int side, unsigned long ops)
 	double t0 = 0, t1 = 0;
 	int t, nt = w->nthreads;
 
+	if (side < SIDE_MEM)
+		switch_mode(side);
 	memset(jobs, 0, sizeof(jobs));
 	if (nt > 1)
 		pthread_barrier_init(&bar, NULL, nt);
@@ -783,7 +838,13 @@ static double timed_run(struct workload *w, int side, int timed)
 	unsigned long long s0[NSTATS], s1[NSTATS];
 	unsigned long ops = side == SIDE_MEM ? w->mops :
 			    side == SIDE_MOVSB ? w->bops : w->ops;
-	int want_stats = timed && side == SIDE_VPM;
+	/*
+	 * Both file sides read the counters around their runs, though only
+	 * vpm's are kept: reading them walks debugfs and the per-CPU
+	 * counters just before the timed calls, which moves what the caches
+	 * and the TLB hold, and it must move it for both sides alike.
+	 */
+	int want_stats = timed && side < SIDE_MEM;
 	double t;
 	size_t i;
 
@@ -792,7 +853,7 @@ static double timed_run(struct workload *w, int side, int timed)
 	if (want_stats)
 		read_stats(stat_names, NSTATS, s0);
 	t = run_once(w, side, ops);
-	if (want_stats) {
+	if (want_stats && side == SIDE_VPM) {
 		read_stats(stat_names, NSTATS, s1);
 		for (i = 0; i < NSTATS; i++)
 			w->stat[i] += s1[i] - s0[i];
@@ -852,7 +913,7 @@ static int cmp_double(const void *a, const void *b)
 /* Quantile @q (0..1) of @n values, linear interpolation. */
 static double quantile(const double *v, int n, double q)
 {
-	double s[MAX_PAIRS], pos;
+	double s[MAX_POOLED], pos;
 	int lo;
 
 	if (n <= 0)
@@ -927,6 +988,16 @@ static void json_meta(FILE *f)
 	char *line, *save = NULL, *text;
 
 	fputs("  \"meta\": {\n", f);
+	if (opt.pool) {
+		fprintf(f, "    \"pooled\": \"the pairs of %d runs (boots) together",
+			pool_runs);
+		fputs("; each run's own JSON in \\\"boots\\\"\",\n", f);
+		fputs("    \"units\": {\n"
+		      "      \"ratio\": \"median over the pooled pairs of vpm/generic\",\n"
+		      "      \"boot_ratios\": \"each run's median ratio\"\n"
+		      "    }\n  },\n", f);
+		return;
+	}
 	if (meta_text) {
 		text = strdup(meta_text);
 		for (line = strtok_r(text, "\n", &save); line;
@@ -956,6 +1027,9 @@ static void json_meta(FILE *f)
 		opt.fixed_order ? "fixed" : "alternate");
 	fprintf(f, "    \"buffer\": \"%s\",\n",
 		opt.fixed_buffer ? "fixed" : "moves 7 pages per round, modulo 64");
+	fprintf(f, "    \"files\": \"%s\",\n", opt.one_dir ?
+		"one vpmfs, remounted with the side's copy= before each run" :
+		"two vpmfs, one per side");
 	if (opt.aa)
 		fprintf(f, "    \"aa\": \"copy=%s on both\",\n",
 			aa_mode[0] ? "generic" : "vpm");
@@ -1021,6 +1095,12 @@ static void json_workload(FILE *f, struct workload *w)
 	json_num(f, median(w->v[SIDE_VPM], w->n) /
 		 median(w->v[SIDE_MOVSB], w->n));
 	fprintf(f, ",\n    \"pairs\": %d, \"threads\": %d,", w->n, w->nthreads);
+	if (opt.pool) {
+		fprintf(f, " \"bytes_per_call\": %zu,\n    \"boot_ratios\": ",
+			w->chunk);
+		json_array(f, w->boot_ratio, w->nboots);
+		goto runs;
+	}
 	fprintf(f, " \"bytes_per_call\": %zu, \"calls_per_run\": %lu,", w->chunk,
 		w->ops);
 	fprintf(f, " \"memcpy_calls_per_run\": %lu,", w->mops);
@@ -1038,7 +1118,9 @@ static void json_workload(FILE *f, struct workload *w)
 		fprintf(f, "%s\"%s\": ", i ? ", " : "", stat_names[i]);
 		json_num(f, w->n ? (double)w->stat[i] / w->n : NAN);
 	}
-	fputs("},\n    \"runs\": {", f);
+	fputs("}", f);
+runs:
+	fputs(",\n    \"runs\": {", f);
 	for (s = 0; s < NSIDES; s++) {
 		fprintf(f, "%s\"%s\": ", s ? ", " : "", side_name[s]);
 		json_array(f, w->v[s], w->n);
@@ -1139,7 +1221,20 @@ static void write_json(const char *path, struct target *t, int nt)
 		json_str(f, t[k].detail);
 		fprintf(f, "}%s\n", k < nt - 1 ? "," : "");
 	}
-	fputs("  }\n}\n", f);
+	fputs("  }", f);
+	if (opt.pool) {
+		fputs(",\n  \"boots\": [\n", f);
+		for (k = 0; k < pool_runs; k++) {
+			size_t len = strlen(pool_text[k]);
+
+			while (len && pool_text[k][len - 1] == '\n')
+				len--;
+			fwrite(pool_text[k], 1, len, f);
+			fputs(k < pool_runs - 1 ? ",\n" : "\n", f);
+		}
+		fputs("  ]", f);
+	}
+	fputs("\n}\n", f);
 	if (f != stdout && fclose(f))
 		die("%s: %s", path, strerror(errno));
 	else if (f == stdout)
@@ -1176,9 +1271,21 @@ static void print_table(struct target *t, int nt)
 		       t[k].value, t[k].min,
 		       !isfinite(t[k].value) ? "n/a" :
 		       t[k].value >= t[k].min ? "MET" : "NOT MET", t[k].detail);
-	printf("\nvpm cache: %llu slots, slot_bytes %llu, cache_bytes %llu (%.1f bytes per slot)\n",
-	       cache0[0], cache0[1], cache0[2],
-	       cache0[0] ? (double)cache0[2] / cache0[0] : 0.0);
+	if (opt.pool) {
+		printf("\nmedian ratio of each of the %d runs:\n", pool_runs);
+		for (i = 0; i < ARRAY_SIZE(wls); i++) {
+			if (!wls[i].done)
+				continue;
+			printf("%-16s", wls[i].name);
+			for (k = 0; k < wls[i].nboots; k++)
+				printf(" %6.3f", wls[i].boot_ratio[k]);
+			printf("\n");
+		}
+	} else {
+		printf("\nvpm cache: %llu slots, slot_bytes %llu, cache_bytes %llu (%.1f bytes per slot)\n",
+		       cache0[0], cache0[1], cache0[2],
+		       cache0[0] ? (double)cache0[2] / cache0[0] : 0.0);
+	}
 	fflush(stdout);
 }
 
@@ -1202,6 +1309,88 @@ static char *read_text(const char *path)
 	return s;
 }
 
+/* ---- --pool ---- */
+
+/*
+ * The numbers of the array that follows @key in @p (a run's JSON as
+ * write_json() writes it), appended to @v at *@n.  Returns how many.
+ */
+static int pool_array(const char *path, const char *p, const char *key,
+		      double *v, int *n)
+{
+	const char *q = strstr(p, key);
+	int got = 0;
+	char *end;
+
+	if (q)
+		q = strchr(q, '[');
+	if (!q)
+		die("%s: no %s", path, key);
+	for (q++; *q && *q != ']'; q = end) {
+		while (*q == ' ' || *q == ',')
+			q++;
+		if (*q == ']')
+			break;
+		if (*n >= MAX_POOLED)
+			die("--pool: more than %d pairs", MAX_POOLED);
+		if (!strncmp(q, "null", 4)) {
+			v[(*n)++] = NAN;
+			end = (char *)q + 4;
+		} else {
+			v[(*n)++] = strtod(q, &end);
+			if (end == q)
+				die("%s: %s: not a number at \"%.20s\"", path,
+				    key, q);
+		}
+		got++;
+	}
+	return got;
+}
+
+/* Add the pairs of one run's JSON to every workload it has. */
+static void pool_file(const char *path)
+{
+	char key[64], *text = read_text(path);
+	int n0, side, got;
+	size_t i;
+
+	if (pool_runs >= MAX_BOOTS)
+		die("--pool: more than %d runs", MAX_BOOTS);
+	pool_text[pool_runs++] = text;
+	if (!strstr(text, "\"meta\"") || !strstr(text, "\"targets\""))
+		die("%s: not a vpmbench JSON", path);
+	for (i = 0; i < ARRAY_SIZE(wls); i++) {
+		struct workload *w = &wls[i];
+		const char *p;
+
+		snprintf(key, sizeof(key), "\n  \"%s\": {", w->name);
+		p = strstr(text, key);
+		if (!p)
+			continue;
+		p = strstr(p, "\"runs\": {");
+		if (!p)
+			die("%s: %s has no runs", path, w->name);
+		n0 = w->n;
+		got = 0;
+		for (side = 0; side <= NSIDES; side++) {
+			double *v = side < NSIDES ? w->v[side] : w->ratio;
+			int n = n0, m;
+
+			snprintf(key, sizeof(key), "\"%s\": [",
+				 side < NSIDES ? side_name[side] : "ratio");
+			m = pool_array(path, p, key, v, &n);
+			if (!side)
+				got = m;
+			if (!m || m != got)
+				die("%s: %s: %d %s figures for %d pairs", path,
+				    w->name, m, key, got);
+		}
+		w->n = n0 + got;
+		w->boot_ratio[w->nboots++] = median(w->ratio + n0, got);
+		w->done = 1;
+	}
+}
+
 static int selected(const char *name)
 {
 	const char *p = opt.only;
@@ -1223,12 +1412,16 @@ static void print_help(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"usage: vpmbench --dir-a DIR --dir-b DIR [options]\n"
+		"usage: vpmbench --one-dir DIR [options]\n"
+		"       vpmbench --dir-a DIR --dir-b DIR [options]\n"
 		"\n"
-		"Compare vpmfs copy=vpm (DIR-A) with copy=generic (DIR-B) on identical\n"
-		"files, interleaved vpm, generic, memcpy, movsb, one warm-up round then\n"
-		"PAIRS.\n"
+		"Compare vpmfs copy=vpm with copy=generic on the same files (one\n"
+		"vpmfs, remounted before each run) or on identical files (DIR-A\n"
+		"and DIR-B), interleaved vpm, generic, memcpy, movsb, one warm-up\n"
+		"round then PAIRS.\n"
 		"\n"
+		"  -1, --one-dir DIR      a vpmfs mount point: both sides on its\n"
+		"                         files, copy= switched by remount\n"
 		"  -a, --dir-a DIR        a vpmfs mounted with copy=vpm\n"
 		"  -b, --dir-b DIR        a vpmfs mounted with copy=generic\n"
 		"  -p, --pairs N          timed pairs per workload (default 21, max %d)\n"
@@ -1247,11 +1440,15 @@ static void print_help(FILE *f)
 		"  -F, --fixed-buffer     keep each run's buffer at the start of its\n"
 		"                         allocation instead of moving it 7 pages\n"
 		"                         (modulo 64) per round\n"
-		"  -A, --aa               A/A run: both directories in the same copy\n"
-		"                         mode (either); measures the method's bias\n"
+		"  -A, --aa               A/A run: both sides in the same copy mode\n"
+		"                         (the one the directories are mounted\n"
+		"                         with); measures the method's bias\n"
+		"  -P, --pool             the arguments are the JSON files of runs\n"
+		"                         (one per boot, at most %d): report their\n"
+		"                         pairs as one run, with each run's median\n"
 		"  -v, --verbose          print every pair\n"
 		"  -h, --help             this text\n"
-		"\nworkloads:\n", MAX_PAIRS);
+		"\nworkloads:\n", MAX_PAIRS, MAX_BOOTS);
 	for (i = 0; i < ARRAY_SIZE(wls); i++)
 		fprintf(f, "  %-16s %s\n", wls[i].name, wls[i].desc);
 }
@@ -1259,6 +1456,7 @@ static void print_help(FILE *f)
 static void parse_args(int argc, char **argv)
 {
 	static const struct option lo[] = {
+		{ "one-dir", required_argument, NULL, '1' },
 		{ "dir-a", required_argument, NULL, 'a' },
 		{ "dir-b", required_argument, NULL, 'b' },
 		{ "pairs", required_argument, NULL, 'p' },
@@ -1272,15 +1470,21 @@ static void parse_args(int argc, char **argv)
 		{ "order", required_argument, NULL, 'O' },
 		{ "aa", no_argument, NULL, 'A' },
 		{ "fixed-buffer", no_argument, NULL, 'F' },
+		{ "pool", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "a:b:p:t:s:B:S:o:m:j:O:AFvh", lo,
+	while ((c = getopt_long(argc, argv, "1:a:b:p:t:s:B:S:o:m:j:O:AFPvh", lo,
 				NULL)) != -1) {
 		switch (c) {
+		case '1':
+			opt.one_dir = 1;
+			opt.dir[0] = optarg;
+			opt.dir[1] = optarg;
+			break;
 		case 'a':
 			opt.dir[0] = optarg;
 			break;
@@ -1326,6 +1530,9 @@ static void parse_args(int argc, char **argv)
 		case 'F':
 			opt.fixed_buffer = 1;
 			break;
+		case 'P':
+			opt.pool = 1;
+			break;
 		case 'v':
 			opt.verbose = 1;
 			break;
@@ -1336,6 +1543,17 @@ static void parse_args(int argc, char **argv)
 			print_help(stderr);
 			exit(2);
 		}
+	}
+	if (opt.one_dir && opt.dir[0] != opt.dir[1]) {
+		fprintf(stderr, "vpmbench: --one-dir and --dir-a/--dir-b exclude each other\n");
+		exit(2);
+	}
+	if (opt.pool) {
+		if (optind == argc || opt.dir[0]) {
+			print_help(stderr);
+			exit(2);
+		}
+		return;
 	}
 	if (optind != argc || !opt.dir[0] || !opt.dir[1] || opt.pairs < 1 ||
 	    opt.pairs > MAX_PAIRS || opt.target <= 0 || opt.size < 2 * MIB ||
@@ -1361,6 +1579,15 @@ int main(int argc, char **argv)
 	int nt, st;
 
 	parse_args(argc, argv);
+	if (opt.pool) {
+		for (; optind < argc; optind++)
+			pool_file(argv[optind]);
+		nt = compute_targets(t);
+		print_table(t, nt);
+		if (opt.json)
+			write_json(opt.json, t, nt);
+		return 0;
+	}
 	uname(&uts);
 	if (opt.meta_file)
 		meta_text = read_text(opt.meta_file);
@@ -1383,7 +1610,8 @@ int main(int argc, char **argv)
 		check_mount(0);
 		check_mount(1);
 		verify_file(0, F_BIG);
-		verify_file(1, F_BIG);
+		if (!opt.one_dir)
+			verify_file(1, F_BIG);
 		run_phase(1);
 		read_cache_shape(shape);
 		fprintf(stderr, "vpmbench: steal phase: %llu slots\n", shape[0]);
