@@ -522,6 +522,80 @@ TEST_F(fs, short_write_bad_buffer)
 	close(fd);
 }
 
+/*
+ * A read into a buffer with a hole in it stops at the hole, with the
+ * bytes before it right: a file written in one go has physically
+ * consecutive pages, which copy=vpm copies in one run, and the fault
+ * comes in the middle of the run.
+ */
+TEST_F(fs, short_read_bad_buffer)
+{
+	static char buf[8 * PG];
+	char *m;
+	ssize_t n;
+	int fd, i;
+
+	fd = open("r", O_CREAT | O_RDWR, 0644);
+	ASSERT_GE(fd, 0);
+	fill(buf, sizeof(buf), 23);
+	ASSERT_EQ(sizeof(buf), write(fd, buf, sizeof(buf)));
+	m = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	ASSERT_EQ(0, munmap(m + 2 * PG, PG));
+	/* at each offset into the first page: the buffer ends at m + 2 PG */
+	for (i = 0; i < 3; i++) {
+		size_t boff = i ? 7 * i : 0, foff = i ? 50 * i + 1 : 0;
+
+		memset(m, 0, 2 * PG);
+		n = pread(fd, m + boff, 5 * PG, foff);
+		ASSERT_EQ((ssize_t)(2 * PG - boff), n);
+		ASSERT_EQ(0, memcmp(m + boff, buf + foff, n));
+	}
+	/* a read that starts in the hole faults at once */
+	errno = 0;
+	ASSERT_EQ(-1, pread(fd, m + 2 * PG, PG, 0));
+	ASSERT_EQ(EFAULT, errno);
+	/* and read() goes on from where the short read stopped */
+	ASSERT_EQ(100, lseek(fd, 100, SEEK_SET));
+	ASSERT_EQ(2 * PG - 10, read(fd, m + 10, 3 * PG));
+	ASSERT_EQ(2 * PG - 10 + 100, lseek(fd, 0, SEEK_CUR));
+	ASSERT_EQ(0, memcmp(m + 10, buf + 100, 2 * PG - 10));
+	ASSERT_EQ(PG, read(fd, m, PG));
+	ASSERT_EQ(0, memcmp(m, buf + 2 * PG + 90, PG));
+	munmap(m, 2 * PG);
+	munmap(m + 3 * PG, PG);
+	close(fd);
+}
+
+/*
+ * Two files written a page at a time in turn: their pages alternate in
+ * physical memory, so no two pages of one file are consecutive, and a
+ * read of several must copy each from its own page.
+ */
+TEST_F(fs, read_interleaved_pages)
+{
+	static char bx[8 * PG], by[8 * PG], out[8 * PG];
+	int fx, fy, i;
+
+	fx = open("x", O_CREAT | O_RDWR, 0644);
+	fy = open("y", O_CREAT | O_RDWR, 0644);
+	ASSERT_GE(fx, 0);
+	ASSERT_GE(fy, 0);
+	fill(bx, sizeof(bx), 31);
+	fill(by, sizeof(by), 37);
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(PG, write(fx, bx + i * PG, PG));
+		ASSERT_EQ(PG, write(fy, by + i * PG, PG));
+	}
+	ASSERT_EQ(8 * PG - 9, pread(fx, out, sizeof(out), 9));
+	ASSERT_EQ(0, memcmp(out, bx + 9, 8 * PG - 9));
+	ASSERT_EQ(8 * PG, pread(fy, out, sizeof(out), 0));
+	ASSERT_EQ(0, memcmp(out, by, 8 * PG));
+	close(fx);
+	close(fy);
+}
+
 TEST_F(fs, o_append)
 {
 	char out[32];
