@@ -1241,6 +1241,9 @@ static void write_json(const char *path, struct target *t, int nt)
 		fflush(f);
 }
 
+static const char cache_fmt[] =
+	"\nvpm cache: %llu slots, slot_bytes %llu, cache_bytes %llu (%.1f bytes per slot)\n";
+
 static void print_table(struct target *t, int nt)
 {
 	size_t i;
@@ -1282,8 +1285,7 @@ static void print_table(struct target *t, int nt)
 			printf("\n");
 		}
 	} else {
-		printf("\nvpm cache: %llu slots, slot_bytes %llu, cache_bytes %llu (%.1f bytes per slot)\n",
-		       cache0[0], cache0[1], cache0[2],
+		printf(cache_fmt, cache0[0], cache0[1], cache0[2],
 		       cache0[0] ? (double)cache0[2] / cache0[0] : 0.0);
 	}
 	fflush(stdout);
@@ -1564,7 +1566,7 @@ static void parse_args(int argc, char **argv)
 	 * 21 pairs).
 	 */
 	if (!opt.fixed_order && opt.pairs > 1 && (opt.pairs & 1)) {
-		fprintf(stderr, "vpmbench: --pairs %d: an even number, so that each side runs first as often\n",
+		fprintf(stderr, "vpmbench: --pairs %d: must be even (each side first as often)\n",
 			opt.pairs);
 		exit(2);
 	}
